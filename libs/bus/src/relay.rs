@@ -1,0 +1,183 @@
+//! Publishes outbox rows with publisher confirms; a row is marked sent only after the broker's
+//! ack. Polls briefly when idle and drains without pause while there is work.
+
+use crate::outbox::{self, ClaimedRow};
+use crate::{BusHealth, BusMetrics, BusSettings, backoff, sleep_or_shutdown, topology};
+use erp_problem::AppError;
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Channel};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+const BATCH: i64 = 500;
+/// A claimed row whose relay died comes back after this long.
+const LEASE_SECS: i32 = 30;
+
+pub struct Relay {
+    settings: BusSettings,
+    pool: erp_db::Pool,
+    health: Arc<BusHealth>,
+    metrics: BusMetrics,
+}
+
+#[derive(Debug)]
+enum RelayError {
+    Broker(lapin::Error),
+    Db(AppError),
+}
+
+impl Relay {
+    pub fn new(settings: BusSettings, pool: erp_db::Pool, health: Arc<BusHealth>, metrics: BusMetrics) -> Self {
+        Self {
+            settings,
+            pool,
+            health,
+            metrics,
+        }
+    }
+
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut failures = 0u32;
+        let mut last_purge = Instant::now();
+        loop {
+            let session = async {
+                let conn = topology::connect(&self.settings, "relay").await?;
+                let ch = conn.create_channel().await?;
+                ch.confirm_select(ConfirmSelectOptions::default()).await?;
+                topology::declare_exchange(&ch, &self.settings.exchange).await?;
+                Ok::<_, lapin::Error>((conn, ch))
+            }
+            .await;
+            let (conn, ch) = match session {
+                Ok(s) => s,
+                Err(e) => {
+                    self.health.set_relay(false);
+                    tracing::warn!(error = %e, "relay cannot reach the broker; retrying");
+                    failures += 1;
+                    if sleep_or_shutdown(backoff(failures), &mut shutdown).await {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            self.health.set_relay(true);
+            tracing::info!("relay connected");
+            failures = 0;
+            loop {
+                match self.publish_batch(&ch).await {
+                    Ok(n) if n as i64 == BATCH => continue,
+                    Ok(_) => {
+                        if last_purge.elapsed() > Duration::from_secs(3600) {
+                            last_purge = Instant::now();
+                            let _ = erp_db::with_conn(&self.pool, outbox::purge_sent).await;
+                        }
+                        if sleep_or_shutdown(self.settings.relay_poll, &mut shutdown).await {
+                            let _ = conn.close(200, "shutdown".into()).await;
+                            return;
+                        }
+                    }
+                    Err(RelayError::Db(e)) => {
+                        tracing::warn!(error = %e, "relay cannot reach the database");
+                        if sleep_or_shutdown(Duration::from_secs(1), &mut shutdown).await {
+                            return;
+                        }
+                    }
+                    Err(RelayError::Broker(e)) => {
+                        self.health.set_relay(false);
+                        tracing::warn!(error = %e, "relay lost the broker; reconnecting");
+                        break;
+                    }
+                }
+            }
+            let _ = conn.close(200, "reconnect".into()).await;
+            if sleep_or_shutdown(backoff(0), &mut shutdown).await {
+                return;
+            }
+        }
+    }
+
+    /// Claims a batch, publishes it, waits for every confirm; returns how many were claimed.
+    async fn publish_batch(&self, ch: &Channel) -> Result<usize, RelayError> {
+        let rows = erp_db::with_conn(&self.pool, |c| outbox::claim(c, BATCH, LEASE_SECS))
+            .await
+            .map_err(RelayError::Db)?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let claimed = rows.len();
+        let mut acked: Vec<Uuid> = Vec::with_capacity(claimed);
+        let mut nacked: Vec<Uuid> = Vec::new();
+        let mut broker_error = None;
+        let mut pending = Vec::with_capacity(claimed);
+        for row in &rows {
+            match publish(ch, &self.settings.exchange, row).await {
+                Ok(confirm) => pending.push((row, confirm)),
+                Err(e) => {
+                    broker_error = Some(e);
+                    break;
+                }
+            }
+        }
+        for (row, confirm) in pending {
+            match confirm.await {
+                Ok(c) if c.is_ack() => {
+                    self.metrics.published.with_label_values(&[row.event_type.as_str()]).inc();
+                    acked.push(row.id);
+                }
+                Ok(_) => nacked.push(row.id),
+                Err(e) => {
+                    broker_error.get_or_insert(e);
+                }
+            }
+        }
+        // Everything neither acked nor nacked goes back too: it may or may not have arrived, and
+        // consumers' inboxes make a second delivery harmless.
+        let unconfirmed: Vec<Uuid> = rows
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !acked.contains(id))
+            .collect();
+        self.metrics.publish_failed.inc_by(unconfirmed.len() as u64);
+        let reason = match &broker_error {
+            Some(e) => format!("broker: {e}"),
+            None if !nacked.is_empty() => "broker refused (nack)".to_owned(),
+            None => String::new(),
+        };
+        erp_db::with_conn(&self.pool, move |c| {
+            outbox::mark_sent(c, &acked)?;
+            outbox::release(c, &unconfirmed, &reason)
+        })
+        .await
+        .map_err(RelayError::Db)?;
+        match broker_error {
+            Some(e) => Err(RelayError::Broker(e)),
+            None => Ok(claimed),
+        }
+    }
+}
+
+async fn publish(ch: &Channel, exchange: &str, row: &ClaimedRow) -> lapin::Result<lapin::PublisherConfirm> {
+    let payload = serde_json::to_vec(&row.envelope).unwrap_or_default();
+    let mut headers = FieldTable::default();
+    if let Some(tp) = &row.traceparent {
+        erp_telemetry::inject_amqp(&mut headers, tp);
+    }
+    let props = BasicProperties::default()
+        .with_message_id(row.id.to_string().into())
+        .with_type(row.event_type.as_str().into())
+        .with_content_type("application/json".into())
+        .with_delivery_mode(2)
+        .with_timestamp(u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0))
+        .with_headers(headers);
+    ch.basic_publish(
+        exchange.into(),
+        row.event_type.as_str().into(),
+        BasicPublishOptions::default(),
+        &payload,
+        props,
+    )
+    .await
+}

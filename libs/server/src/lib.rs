@@ -1,0 +1,266 @@
+//! What every service's process has in common: start-up (database, migrations, bus), the
+//! actix app with its middleware and problem+json extractor errors, the platform endpoints
+//! (`/healthz`, `/readyz`, `/metrics`, OpenAPI and docs, dead letters), and shutdown.
+
+mod metrics;
+mod platform;
+
+pub use metrics::Metrics;
+
+use actix_web::{App, HttpServer, middleware::from_fn, web};
+use diesel::PgConnection;
+use diesel_migrations::EmbeddedMigrations;
+use erp_auth::JwtKeys;
+use erp_bus::{Bus, BusHealth, BusSettings, Subscriptions};
+use erp_config::Config;
+use erp_problem::AppError;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder, SecurityRequirement};
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// Runs once at start-up inside a transaction, after migrations (seed data, the first admin).
+pub type InitFn = fn(&mut PgConnection, &Config) -> Result<(), AppError>;
+
+/// What makes one service different from another.
+#[derive(Clone)]
+pub struct ServiceDef {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// The service's own migrations; the bus tables are added by the platform.
+    pub migrations: fn() -> Vec<EmbeddedMigrations>,
+    pub routes: fn(&mut ServiceConfig),
+    pub subscriptions: fn() -> Subscriptions,
+    pub init: Option<InitFn>,
+}
+
+/// Shared state of every handler.
+pub struct AppContext {
+    pub config: Config,
+    pub pool: erp_db::Pool,
+    pub bus: BusSettings,
+    pub bus_health: Arc<BusHealth>,
+    pub metrics: Metrics,
+    pub keys: JwtKeys,
+}
+
+impl AppContext {
+    /// Event metadata for a change made by `user` in this request.
+    pub fn event_meta(&self, user: &erp_auth::CurrentUser) -> erp_bus::EventMeta {
+        erp_bus::EventMeta::new(&self.config.service, user.actor())
+    }
+}
+
+pub fn bus_settings(config: &Config, quorum: bool) -> BusSettings {
+    BusSettings {
+        service: config.service.clone(),
+        amqp_url: config.amqp_url.clone(),
+        exchange: config.exchange.clone(),
+        queue: config.queue.clone(),
+        prefetch: config.prefetch,
+        retry_delays: config.retry_delays.clone(),
+        relay_poll: config.relay_poll,
+        quorum,
+    }
+}
+
+/// The service's OpenAPI document, as served and as committed under openapi/.
+pub fn openapi(def: &ServiceDef) -> OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(base_document(def))
+        .configure(platform::routes)
+        .configure(def.routes)
+        .split_for_parts();
+    api
+}
+
+fn base_document(def: &ServiceDef) -> OpenApi {
+    let mut api = OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title(format!("ERP {} service", def.name))
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(def.description))
+                .build(),
+        )
+        .build();
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("Access token from hr: POST /api/v1/auth/login or /api/v1/auth/token"))
+                .build(),
+        ),
+    );
+    api.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    api
+}
+
+/// Options the test kit changes; production uses the defaults.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    pub quorum_queues: bool,
+    pub workers: usize,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        let workers = std::env::var("HTTP_WORKERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+        Self {
+            quorum_queues: true,
+            workers,
+        }
+    }
+}
+
+/// A started service.
+pub struct RunningService {
+    pub addr: SocketAddr,
+    pub pool: erp_db::Pool,
+    pub config: Config,
+    pub bus_settings: BusSettings,
+    server: actix_web::dev::ServerHandle,
+    server_task: tokio::task::JoinHandle<std::io::Result<()>>,
+    bus: Bus,
+}
+
+impl RunningService {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        let _ = self.server_task.await;
+        self.bus.stop().await;
+    }
+
+    /// Runs until the server stops (Ctrl-C or SIGTERM), then stops the bus.
+    pub async fn wait(self) -> std::io::Result<()> {
+        let result = self.server_task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.bus.stop().await;
+        result
+    }
+}
+
+/// Creates the database if needed and runs migrations and the init hook, waiting for PostgreSQL
+/// while it is not up yet (a service may start before its database).
+async fn prepare_database(def: &ServiceDef, config: &Config) -> Result<(), AppError> {
+    let mut attempt = 0u32;
+    loop {
+        let url = config.database_url.clone();
+        let mut sets = vec![erp_bus::MIGRATIONS];
+        sets.extend((def.migrations)());
+        let init = def.init;
+        let cfg = config.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            use diesel::Connection;
+            erp_db::ensure_database(&url)?;
+            let mut conn = PgConnection::establish(&url)
+                .map_err(|e| AppError::Unavailable(format!("cannot connect to the database: {e}")))?;
+            erp_db::run_migrations(&mut conn, sets)?;
+            if let Some(init) = init {
+                erp_db::transaction_sync(&mut conn, |c| init(c, &cfg))?;
+            }
+            Ok::<_, AppError>(())
+        })
+        .await
+        .map_err(AppError::internal)?;
+        match result {
+            Ok(()) => return Ok(()),
+            Err(e @ (AppError::Unavailable(_) | AppError::Pool(_))) if attempt < 60 => {
+                attempt += 1;
+                tracing::warn!(error = %e, attempt, "database not ready; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> std::io::Result<RunningService> {
+    erp_telemetry::init(config.log_json);
+    if config.uses_dev_secret() {
+        tracing::warn!("JWT_SECRET is not set: using the development secret; set it in production");
+    }
+    prepare_database(&def, &config).await.map_err(std::io::Error::other)?;
+    let pool = erp_db::pool(&config.database_url, config.db_pool_size);
+    let metrics = Metrics::new(&config.service, pool.clone()).map_err(std::io::Error::other)?;
+    let bus_settings = bus_settings(&config, options.quorum_queues);
+    let bus = Bus::start(bus_settings.clone(), pool.clone(), (def.subscriptions)(), metrics.bus.clone());
+    let ctx = web::Data::new(AppContext {
+        config: config.clone(),
+        pool: pool.clone(),
+        bus: bus_settings.clone(),
+        bus_health: bus.health.clone(),
+        metrics: metrics.clone(),
+        keys: JwtKeys::new(&config.jwt_secret),
+    });
+    let keys = web::Data::new(JwtKeys::new(&config.jwt_secret));
+    let api = openapi(&def);
+    let routes = def.routes;
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(platform::routes)
+            .configure(routes)
+            .split_for_parts();
+        app.app_data(ctx.clone())
+            .app_data(keys.clone())
+            .app_data(web::JsonConfig::default().error_handler(erp_problem::json_error_handler))
+            .app_data(web::PathConfig::default().error_handler(erp_problem::path_error_handler))
+            .app_data(web::QueryConfig::default().error_handler(erp_problem::query_error_handler))
+            .app_data(web::PayloadConfig::new(1 << 20))
+            .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, api.clone()))
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(platform::not_found))
+            .wrap(from_fn(metrics::track))
+            .wrap(from_fn(erp_telemetry::request_tracing))
+    })
+    .workers(options.workers.max(1))
+    .shutdown_timeout(10)
+    .bind((config.host.as_str(), config.port))?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| std::io::Error::other("server bound no address"))?;
+    let server = server.run();
+    let handle = server.handle();
+    let server_task = tokio::spawn(server);
+    tracing::info!(service = %config.service, %addr, "listening");
+    Ok(RunningService {
+        addr,
+        pool,
+        config,
+        bus_settings,
+        server: handle,
+        server_task,
+        bus,
+    })
+}
+
+/// `main` of every service binary; `--openapi` prints the document and exits.
+pub async fn run_main(def: ServiceDef) -> std::io::Result<()> {
+    if std::env::args().any(|a| a == "--openapi") {
+        let json = openapi(&def).to_pretty_json().map_err(std::io::Error::other)?;
+        println!("{json}");
+        return Ok(());
+    }
+    let config = Config::from_env(def.name);
+    let running = start(def, config, StartOptions::default()).await?;
+    running.wait().await
+}
