@@ -224,9 +224,10 @@ _erp_setup_postgres() {
   port=$(_erp_pg_port)
   user=$(_erp_pg_user)
 
-  # (a) installed?
-  if ! command -v psql >/dev/null 2>&1 ||
-    { _erp_is_local_host "$host" && ! command -v pg_ctlcluster >/dev/null 2>&1; }; then
+  # (a) installed? psql is always needed; the server tools only when we have to start it.
+  if ! command -v psql >/dev/null 2>&1 || ! command -v pg_isready >/dev/null 2>&1 ||
+    { _erp_is_local_host "$host" && ! command -v pg_ctlcluster >/dev/null 2>&1 &&
+      ! { command -v pg_isready >/dev/null 2>&1 && _erp_pg_ready; }; }; then
     if _erp_is_root; then
       _erp_apt_install postgresql postgresql-contrib libpq-dev ||
         erp_die "could not install PostgreSQL" || return 1
@@ -237,6 +238,7 @@ _erp_setup_postgres() {
     fi
   fi
   # libpq-dev is what the services link against (diesel's postgres backend).
+  # shellcheck disable=SC2016 # ${Status} is dpkg-query's field, not a shell expansion
   if command -v dpkg-query >/dev/null 2>&1 &&
     ! dpkg-query -W -f='${Status}' libpq-dev 2>/dev/null | grep -q 'install ok installed'; then
     if _erp_is_root; then

@@ -1,1 +1,300 @@
+//! Test kit: start any service in-process on port 0 against the real PostgreSQL and RabbitMQ,
+//! with its own fresh database and its own exchange and queue names (so tests run in parallel),
+//! mint tokens for given roles, call it over HTTP. Everything is dropped when the test ends.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed set-up should panic
 
+mod proxy;
+
+pub use proxy::TcpProxy;
+
+use erp_auth::{CurrentUser, JwtKeys, Role, SubjectKind};
+use erp_bus::BusSettings;
+use erp_config::Config;
+use erp_server::{RunningService, ServiceDef, StartOptions};
+use serde_json::Value;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub fn amqp_url() -> String {
+    std::env::var("AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// A group of services of one test, sharing an exchange and a signing secret.
+pub struct TestEnv {
+    pub id: String,
+    pub exchange: String,
+    pub secret: String,
+    pub keys: JwtKeys,
+    pub client: reqwest::Client,
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        let id = Uuid::new_v4().simple().to_string()[..12].to_owned();
+        let secret = format!("test-secret-{}", Uuid::new_v4());
+        Self {
+            exchange: format!("test.{id}.events"),
+            keys: JwtKeys::new(&secret),
+            secret,
+            id,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+        }
+    }
+
+    /// The configuration a service of this test gets: fresh database, unique queue, short
+    /// retry delays, port 0.
+    pub fn config(&self, service: &str) -> Config {
+        let mut c = Config::from_env(service);
+        c.host = "127.0.0.1".into();
+        c.port = 0;
+        c.database_url = erp_config::local_database_url(&format!("erp_test_{}_{}", service, self.id));
+        c.db_pool_size = 8;
+        c.amqp_url = amqp_url();
+        c.exchange = self.exchange.clone();
+        c.queue = format!("test.{}.{}", self.id, service);
+        c.retry_delays = vec![Duration::from_millis(200), Duration::from_millis(400)];
+        c.relay_poll = Duration::from_millis(50);
+        c.jwt_secret = self.secret.clone();
+        c.log_json = false;
+        c
+    }
+
+    pub async fn start(&self, def: ServiceDef) -> TestService {
+        self.start_with(def, |_| {}).await
+    }
+
+    pub async fn start_with(&self, def: ServiceDef, customize: impl FnOnce(&mut Config)) -> TestService {
+        let mut config = self.config(def.name);
+        customize(&mut config);
+        self.start_config(def, config).await
+    }
+
+    /// Starts a service with exactly this configuration (e.g. again on the same database).
+    pub async fn start_config(&self, def: ServiceDef, config: Config) -> TestService {
+        let options = StartOptions {
+            quorum_queues: false,
+            workers: 1,
+        };
+        let running = erp_server::start(def, config.clone(), options).await.expect("service starts");
+        TestService {
+            base: running.base_url(),
+            bus_settings: running.bus_settings.clone(),
+            pool: running.pool.clone(),
+            running: Some(running),
+            config,
+            client: self.client.clone(),
+            keys: self.keys.clone(),
+            keep_database: false,
+        }
+    }
+
+    /// A token for a made-up employee holding `roles`.
+    pub fn token(&self, roles: &[Role]) -> String {
+        self.token_for(&test_user(roles))
+    }
+
+    pub fn token_for(&self, user: &CurrentUser) -> String {
+        self.keys.issue(user, Duration::from_secs(600)).expect("token").0
+    }
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        let exchange = self.exchange.clone();
+        run_cleanup(async move {
+            if let Ok(conn) = lapin::Connection::connect(&amqp_url(), Default::default()).await
+                && let Ok(ch) = conn.create_channel().await
+            {
+                let _ = ch.exchange_delete(exchange.as_str().into(), Default::default()).await;
+                let _ = conn.close(200, "test done".into()).await;
+            }
+        });
+    }
+}
+
+/// Clean-up runs on its own thread and runtime: Drop cannot await, and the test's runtime may
+/// be a current-thread one that is busy dropping us.
+fn run_cleanup<F: Future<Output = ()> + Send + 'static>(f: F) {
+    let _ = std::thread::spawn(move || {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            rt.block_on(f);
+        }
+    })
+    .join();
+}
+
+pub fn test_user(roles: &[Role]) -> CurrentUser {
+    CurrentUser {
+        id: Uuid::now_v7(),
+        kind: SubjectKind::Employee,
+        code: format!("T{}", &Uuid::new_v4().simple().to_string()[..6]),
+        name: "Test User".into(),
+        department_id: None,
+        manager_id: None,
+        roles: roles.to_vec(),
+    }
+}
+
+/// An HTTP answer, body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn is_problem(&self) -> bool {
+        self.content_type.starts_with("application/problem+json")
+            && self.body.get("status").and_then(Value::as_u64) == Some(u64::from(self.status))
+            && self.body.get("title").is_some()
+            && self.body.get("type").is_some()
+    }
+}
+
+pub struct TestService {
+    pub base: String,
+    pub config: Config,
+    pub bus_settings: BusSettings,
+    pub pool: erp_db::Pool,
+    pub client: reqwest::Client,
+    pub keys: JwtKeys,
+    running: Option<RunningService>,
+    keep_database: bool,
+}
+
+impl TestService {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Resp {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request sent");
+        read(res).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call(reqwest::Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.call(reqwest::Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.call(reqwest::Method::PUT, path, token, Some(body)).await
+    }
+
+    /// Sends raw bytes as the body (malformed JSON tests).
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Resp {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body.to_owned());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        read(req.send().await.expect("request sent")).await
+    }
+
+    /// Polls `check` until it returns Some or `timeout` passes.
+    pub async fn eventually<T, F, Fut>(&self, timeout: Duration, mut check: F) -> Option<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        eventually(timeout, &mut check).await
+    }
+
+    /// Stops the server and the bus; the database stays until drop (or use `restart`).
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+
+    /// Stops and starts again on the same database and queue.
+    pub async fn restart(&mut self, env: &TestEnv, def: ServiceDef) {
+        self.stop().await;
+        let config = self.config.clone();
+        self.keep_database = true;
+        let mut fresh = env.start_config(def, config).await;
+        fresh.keep_database = true;
+        std::mem::swap(self, &mut fresh);
+        self.keep_database = false;
+        drop(fresh);
+    }
+}
+
+pub async fn eventually<T, F, Fut>(timeout: Duration, check: &mut F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return Some(v);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn read(res: reqwest::Response) -> Resp {
+    let status = res.status().as_u16();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = res.bytes().await.unwrap_or_default();
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    Resp {
+        status,
+        content_type,
+        body,
+    }
+}
+
+impl Drop for TestService {
+    fn drop(&mut self) {
+        // The server and bus tasks die with the test's runtime; what outlives it is cleaned here.
+        let running = self.running.take();
+        drop(running);
+        if self.keep_database {
+            return;
+        }
+        let url = self.config.database_url.clone();
+        let settings = self.bus_settings.clone();
+        run_cleanup(async move {
+            if let Ok(conn) = lapin::Connection::connect(&settings.amqp_url, Default::default()).await
+                && let Ok(ch) = conn.create_channel().await
+            {
+                let _ = erp_bus::topology::delete_consumer_queues(&ch, &settings).await;
+                let _ = conn.close(200, "test done".into()).await;
+            }
+            let _ = tokio::task::spawn_blocking(move || erp_db::drop_database(&url)).await;
+        });
+    }
+}
