@@ -27,6 +27,9 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     pub relay_poll: Duration,
     pub log_json: bool,
+    /// hr only: code of the first `hr_admin`, created on first start when a password is given.
+    pub admin_code: String,
+    pub admin_password: Option<String>,
 }
 
 /// Reads a variable, `<SERVICE>_<NAME>` first, then `<NAME>`.
@@ -107,6 +110,8 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(parse(s, "REFRESH_TOKEN_TTL_SECS", 7 * 86_400)),
             relay_poll: Duration::from_millis(parse(s, "OUTBOX_POLL_MS", 100)),
             log_json: var(s, "LOG_FORMAT").map(|f| f != "pretty").unwrap_or(true),
+            admin_code: var(s, "ADMIN_CODE").unwrap_or_else(|| "admin".into()),
+            admin_password: var(s, "ADMIN_PASSWORD"),
         }
     }
 

@@ -1,1 +1,4 @@
-fn main() {}
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    erp_server::run_main(hr::service()).await
+}
