@@ -67,6 +67,13 @@ impl Relay {
             tracing::info!("relay connected");
             failures = 0;
             loop {
+                // An idle relay notices a dead connection here rather than on its next publish,
+                // so readiness tells the truth.
+                if !conn.status().connected() {
+                    self.health.set_relay(false);
+                    tracing::warn!("relay lost the broker; reconnecting");
+                    break;
+                }
                 match self.publish_batch(&ch).await {
                     Ok(n) if n as i64 == BATCH => continue,
                     Ok(_) => {

@@ -32,6 +32,8 @@ impl TcpProxy {
                 }
                 let upstream = upstream.clone();
                 let mut cut_rx = cut_rx.clone();
+                // Only cuts after this connection opened count.
+                cut_rx.mark_unchanged();
                 tokio::spawn(async move {
                     let Ok(mut outbound) = TcpStream::connect(&upstream).await else { return };
                     tokio::select! {

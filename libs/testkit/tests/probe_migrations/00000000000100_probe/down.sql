@@ -1,0 +1,1 @@
+DROP TABLE probe_switch; DROP TABLE probe_effects; DROP TABLE probe_things;
