@@ -946,14 +946,18 @@ async fn probe_concurrent_manager_cycle() {
     let admin = admin_token(&hr).await;
     let mut both = 0;
     for i in 0..30 {
+        let t = std::time::Instant::now();
         let a = create_employee(&hr, &admin, json!({ "code": format!("A{i}"), "name": "A" })).await;
         let b = create_employee(&hr, &admin, json!({ "code": format!("B{i}"), "name": "B" })).await;
+        println!("PROBE: creates {:?}", t.elapsed());
         let (a_id, b_id) = (text(&a, "id").to_owned(), text(&b, "id").to_owned());
         let pa = format!("/api/v1/employees/{a_id}");
         let pb = format!("/api/v1/employees/{b_id}");
         let ba = json!({ "name": "A", "manager_id": b_id, "version": 1 });
         let bb = json!({ "name": "B", "manager_id": a_id, "version": 1 });
+        let t = std::time::Instant::now();
         let (ra, rb) = tokio::join!(hr.put(&pa, Some(&admin), &ba), hr.put(&pb, Some(&admin), &bb));
+        println!("PROBE: put pair {:?} {} {}", t.elapsed(), ra.status, rb.status);
         if ra.status == 200 && rb.status == 200 {
             both += 1;
         }

@@ -23,7 +23,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update)
         .service(deactivate)
         .service(activate)
-        .service(set_password);
+        .service(set_password)
+        .service(republish);
 }
 
 const ADMIN: [Role; 1] = [Role::HrAdmin];
@@ -412,4 +413,36 @@ async fn set_password(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Republished {
+    pub published: usize,
+}
+
+/// Publishes `hr.employee.changed` again for every employee, so a service whose queue did not
+/// exist yet (first start, new integrator) can fill its directory. Consumers ignore revisions
+/// they already have.
+#[utoipa::path(
+    tag = "employees",
+    responses(
+        (status = 200, body = Republished),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/employees/republish")]
+async fn republish(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Republished>, AppError> {
+    user.require_any(&ADMIN)?;
+    let meta = ctx.event_meta(&user);
+    let published = erp_db::transaction(&ctx.pool, move |c| {
+        let rows: Vec<EmployeeRow> = employees::table.select(EmployeeRow::as_select()).order(employees::id).load(c)?;
+        for row in &rows {
+            events::publish_employee_changed(c, &meta, row)?;
+        }
+        Ok(rows.len())
+    })
+    .await?;
+    tracing::info!(published, "employees republished");
+    Ok(web::Json(Republished { published }))
 }
