@@ -44,14 +44,42 @@ fn every_operation_documents_its_errors_and_every_path_is_versioned() {
     for def in services() {
         let doc = serde_json::to_value(erp_server::openapi(&def)).unwrap();
         let paths = doc["paths"].as_object().unwrap();
+        let mut operation_ids = std::collections::HashSet::new();
         for (path, item) in paths {
-            let open = ["/healthz", "/readyz", "/metrics", "/api/v1/events/catalog"].contains(&path.as_str());
-            assert!(open || path.starts_with("/api/v1/"), "{}: {path} is not under /api/v1", def.name);
+            let open = ["/healthz", "/readyz", "/metrics", "/api/v1/events/catalog"]
+                .contains(&path.as_str());
+            assert!(
+                open || path.starts_with("/api/v1/"),
+                "{}: {path} is not under /api/v1",
+                def.name
+            );
             for (method, op) in item.as_object().unwrap() {
+                let operation_id = op["operationId"].as_str().unwrap().to_owned();
+                assert!(
+                    operation_ids.insert(operation_id.clone()),
+                    "{}: operationId {operation_id} twice",
+                    def.name
+                );
                 let responses = op["responses"].as_object().unwrap();
-                let secured = op.get("security").is_none_or(|s| s.as_array().is_some_and(|a| !a.iter().all(|x| x.as_object().is_some_and(|o| o.is_empty()))));
+                for (status, r) in responses {
+                    assert!(
+                        r.get("description").is_some(),
+                        "{} {method} {path} {status} has no description",
+                        def.name
+                    );
+                }
+                let secured = op.get("security").is_none_or(|s| {
+                    s.as_array().is_some_and(|a| {
+                        !a.iter()
+                            .all(|x| x.as_object().is_some_and(|o| o.is_empty()))
+                    })
+                });
                 if secured && !open {
-                    assert!(responses.contains_key("401"), "{} {method} {path} does not document 401", def.name);
+                    assert!(
+                        responses.contains_key("401"),
+                        "{} {method} {path} does not document 401",
+                        def.name
+                    );
                 }
             }
         }

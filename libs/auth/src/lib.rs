@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The roles of the business (DOMAIN.md); the wire value is the snake_case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Sales,
@@ -163,7 +165,8 @@ impl JwtKeys {
     }
 
     pub fn sign(&self, claims: &Claims) -> Result<String, AppError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(AppError::internal)
     }
 
     /// Builds and signs claims valid for `ttl` from now.
@@ -188,7 +191,9 @@ impl JwtKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => AppError::Unauthorized("the access token has expired".into()),
+                ErrorKind::ExpiredSignature => {
+                    AppError::Unauthorized("the access token has expired".into())
+                }
                 _ => AppError::Unauthorized("the access token is not valid".into()),
             })
     }
@@ -236,7 +241,10 @@ impl CurrentUser {
             Ok(())
         } else {
             let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(AppError::Forbidden(format!("this action needs one of the roles: {}", names.join(", "))))
+            Err(AppError::Forbidden(format!(
+                "this action needs one of the roles: {}",
+                names.join(", ")
+            )))
         }
     }
 
@@ -253,15 +261,19 @@ fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| AppError::Unauthorized("an Authorization: Bearer token is required".into()))?;
+        .ok_or_else(|| {
+            AppError::Unauthorized("an Authorization: Bearer token is required".into())
+        })?;
     let value = header
         .to_str()
         .map_err(|_| AppError::Unauthorized("the Authorization header is not valid".into()))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+    })?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into()));
+        return Err(AppError::Unauthorized(
+            "the Authorization header must be `Bearer <token>`".into(),
+        ));
     }
     Ok(token.trim())
 }
@@ -305,7 +317,10 @@ mod tests {
     fn roles_round_trip_through_their_names() {
         for r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));
-            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::json!(r.as_str())
+            );
         }
         assert!("boss".parse::<Role>().is_err());
     }
@@ -316,7 +331,13 @@ mod tests {
         let u = user(vec![Role::HrAdmin, Role::Employee]);
         let (token, _) = keys.issue(&u, Duration::from_secs(60)).unwrap();
         let back = CurrentUser::from_claims(keys.verify(&token).unwrap());
-        assert_eq!(back, CurrentUser { roles: vec![Role::HrAdmin, Role::Employee], ..u });
+        assert_eq!(
+            back,
+            CurrentUser {
+                roles: vec![Role::HrAdmin, Role::Employee],
+                ..u
+            }
+        );
     }
 
     #[test]
@@ -340,13 +361,19 @@ mod tests {
         }
         claims.exp = Utc::now().timestamp() + 3600;
         let foreign = JwtKeys::new("other").sign(&claims).unwrap();
-        assert!(matches!(keys.verify(&foreign), Err(AppError::Unauthorized(_))));
+        assert!(matches!(
+            keys.verify(&foreign),
+            Err(AppError::Unauthorized(_))
+        ));
     }
 
     #[test]
     fn role_checks() {
         let u = user(vec![Role::Sales]);
         assert!(u.require_any(&[Role::Sales, Role::SalesManager]).is_ok());
-        assert!(matches!(u.require_any(&[Role::HrAdmin]), Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            u.require_any(&[Role::HrAdmin]),
+            Err(AppError::Forbidden(_))
+        ));
     }
 }

@@ -56,7 +56,11 @@ impl Envelope {
     /// Decodes `data` into the event type the handler expects.
     pub fn decode<E: Event>(&self) -> Result<E, HandlerError> {
         serde_json::from_value(self.data.clone()).map_err(|e| {
-            HandlerError::Poison(format!("{} payload does not match v{}: {e}", self.event_type, E::VERSION))
+            HandlerError::Poison(format!(
+                "{} payload does not match v{}: {e}",
+                self.event_type,
+                E::VERSION
+            ))
         })
     }
 }
@@ -113,7 +117,8 @@ impl BusHealth {
     }
     pub fn broker_reachable(&self) -> bool {
         self.relay.load(Ordering::Relaxed)
-            && (!self.consumer_needed.load(Ordering::Relaxed) || self.consumer.load(Ordering::Relaxed))
+            && (!self.consumer_needed.load(Ordering::Relaxed)
+                || self.consumer.load(Ordering::Relaxed))
     }
 }
 
@@ -133,7 +138,9 @@ pub struct BusSettings {
 
 impl BusSettings {
     pub fn max_attempts(&self) -> u32 {
-        u32::try_from(self.retry_delays.len()).unwrap_or(u32::MAX).saturating_add(1)
+        u32::try_from(self.retry_delays.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1)
     }
 }
 
@@ -157,11 +164,22 @@ impl Bus {
         let health = Arc::new(BusHealth::default());
         let (shutdown, rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
-        let relay = relay::Relay::new(settings.clone(), pool.clone(), health.clone(), metrics.clone());
+        let relay = relay::Relay::new(
+            settings.clone(),
+            pool.clone(),
+            health.clone(),
+            metrics.clone(),
+        );
         tasks.push(tokio::spawn(relay.run(rx.clone())));
         if !subscriptions.is_empty() {
             health.consumer_needed.store(true, Ordering::Relaxed);
-            let consumer = Consumer::new(settings.clone(), pool, subscriptions, health.clone(), metrics.clone());
+            let consumer = Consumer::new(
+                settings.clone(),
+                pool,
+                subscriptions,
+                health.clone(),
+                metrics.clone(),
+            );
             tasks.push(tokio::spawn(consumer.run(rx)));
         }
         Bus {
@@ -188,7 +206,10 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 }
 
 /// Sleeps unless shut down first; true when shutting down.
-pub(crate) async fn sleep_or_shutdown(d: Duration, rx: &mut tokio::sync::watch::Receiver<bool>) -> bool {
+pub(crate) async fn sleep_or_shutdown(
+    d: Duration,
+    rx: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
     if *rx.borrow() {
         return true;
     }
@@ -217,7 +238,17 @@ mod tests {
             traceparent: Some("x".into()),
         };
         let v = serde_json::to_value(&env).unwrap();
-        for f in ["id", "type", "version", "source", "occurred_at", "correlation_id", "causation_id", "actor", "data"] {
+        for f in [
+            "id",
+            "type",
+            "version",
+            "source",
+            "occurred_at",
+            "correlation_id",
+            "causation_id",
+            "actor",
+            "data",
+        ] {
             assert!(v.get(f).is_some(), "{f}");
         }
         assert!(v.get("traceparent").is_none());

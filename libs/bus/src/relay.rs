@@ -30,7 +30,12 @@ enum RelayError {
 }
 
 impl Relay {
-    pub fn new(settings: BusSettings, pool: erp_db::Pool, health: Arc<BusHealth>, metrics: BusMetrics) -> Self {
+    pub fn new(
+        settings: BusSettings,
+        pool: erp_db::Pool,
+        health: Arc<BusHealth>,
+        metrics: BusMetrics,
+    ) -> Self {
         Self {
             settings,
             pool,
@@ -131,7 +136,10 @@ impl Relay {
         for (row, confirm) in pending {
             match confirm.await {
                 Ok(c) if c.is_ack() => {
-                    self.metrics.published.with_label_values(&[row.event_type.as_str()]).inc();
+                    self.metrics
+                        .published
+                        .with_label_values(&[row.event_type.as_str()])
+                        .inc();
                     acked.push(row.id);
                 }
                 Ok(_) => nacked.push(row.id),
@@ -166,7 +174,11 @@ impl Relay {
     }
 }
 
-async fn publish(ch: &Channel, exchange: &str, row: &ClaimedRow) -> lapin::Result<lapin::PublisherConfirm> {
+async fn publish(
+    ch: &Channel,
+    exchange: &str,
+    row: &ClaimedRow,
+) -> lapin::Result<lapin::PublisherConfirm> {
     let payload = serde_json::to_vec(&row.envelope).unwrap_or_default();
     let mut headers = FieldTable::default();
     if let Some(tp) = &row.traceparent {

@@ -5,7 +5,9 @@
 //! delayed-message plugin); `<q>.dlq` receives what failed every attempt.
 
 use crate::BusSettings;
-use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions};
+use lapin::options::{
+    ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+};
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{Channel, Connection, ConnectionProperties, ExchangeKind};
 
@@ -44,23 +46,42 @@ fn durable() -> QueueDeclareOptions {
 }
 
 /// Declares the work, retry and dead-letter queues and binds the work queue.
-pub async fn declare_consumer_queues(ch: &Channel, s: &BusSettings, routing_keys: &[String]) -> lapin::Result<()> {
+pub async fn declare_consumer_queues(
+    ch: &Channel,
+    s: &BusSettings,
+    routing_keys: &[String],
+) -> lapin::Result<()> {
     declare_exchange(ch, &s.exchange).await?;
     let mut work_args = FieldTable::default();
     if s.quorum {
-        work_args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
+        work_args.insert(
+            "x-queue-type".into(),
+            AMQPValue::LongString("quorum".into()),
+        );
     }
-    ch.queue_declare(s.queue.as_str().into(), durable(), work_args).await?;
+    ch.queue_declare(s.queue.as_str().into(), durable(), work_args)
+        .await?;
     for (n, delay) in s.retry_delays.iter().enumerate() {
         let mut args = FieldTable::default();
         let ttl = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
         args.insert("x-message-ttl".into(), AMQPValue::LongLongInt(ttl));
-        args.insert("x-dead-letter-exchange".into(), AMQPValue::LongString("".into()));
-        args.insert("x-dead-letter-routing-key".into(), AMQPValue::LongString(s.queue.as_str().into()));
-        ch.queue_declare(retry_queue(&s.queue, n).as_str().into(), durable(), args).await?;
+        args.insert(
+            "x-dead-letter-exchange".into(),
+            AMQPValue::LongString("".into()),
+        );
+        args.insert(
+            "x-dead-letter-routing-key".into(),
+            AMQPValue::LongString(s.queue.as_str().into()),
+        );
+        ch.queue_declare(retry_queue(&s.queue, n).as_str().into(), durable(), args)
+            .await?;
     }
-    ch.queue_declare(dead_letter_queue(&s.queue).as_str().into(), durable(), FieldTable::default())
-        .await?;
+    ch.queue_declare(
+        dead_letter_queue(&s.queue).as_str().into(),
+        durable(),
+        FieldTable::default(),
+    )
+    .await?;
     for key in routing_keys {
         ch.queue_bind(
             s.queue.as_str().into(),
@@ -79,7 +100,8 @@ pub async fn delete_consumer_queues(ch: &Channel, s: &BusSettings) -> lapin::Res
     let mut names = vec![s.queue.clone(), dead_letter_queue(&s.queue)];
     names.extend((0..s.retry_delays.len()).map(|n| retry_queue(&s.queue, n)));
     for name in names {
-        ch.queue_delete(name.as_str().into(), QueueDeleteOptions::default()).await?;
+        ch.queue_delete(name.as_str().into(), QueueDeleteOptions::default())
+            .await?;
     }
     Ok(())
 }

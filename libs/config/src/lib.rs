@@ -73,7 +73,11 @@ pub fn local_database_url(database: &str) -> String {
         _ => user,
     };
     // A socket directory is not a host name for a URL; fall back to TCP on localhost.
-    let host = if host.starts_with('/') { "127.0.0.1".to_owned() } else { host };
+    let host = if host.starts_with('/') {
+        "127.0.0.1".to_owned()
+    } else {
+        host
+    };
     format!("postgres://{auth}@{host}:{port}/{database}")
 }
 
@@ -89,7 +93,10 @@ impl Config {
             })
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| {
-                [1_000, 5_000, 30_000].into_iter().map(Duration::from_millis).collect()
+                [1_000, 5_000, 30_000]
+                    .into_iter()
+                    .map(Duration::from_millis)
+                    .collect()
             });
         let prefix = var(s, "QUEUE_PREFIX").unwrap_or_else(|| "erp".into());
         Config {
@@ -117,7 +124,9 @@ impl Config {
 
     /// Attempts before a message is parked in the dead-letter queue.
     pub fn max_attempts(&self) -> u32 {
-        u32::try_from(self.retry_delays.len()).unwrap_or(u32::MAX).saturating_add(1)
+        u32::try_from(self.retry_delays.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1)
     }
 
     pub fn uses_dev_secret(&self) -> bool {

@@ -72,7 +72,10 @@ pub struct ManagerRef {
 }
 
 /// Applies a change unless a newer revision is already known (redeliveries may come late).
-pub fn apply_employee_changed(conn: &mut PgConnection, e: &EmployeeChanged) -> Result<(), AppError> {
+pub fn apply_employee_changed(
+    conn: &mut PgConnection,
+    e: &EmployeeChanged,
+) -> Result<(), AppError> {
     use directory_employees as d;
     let dept = e.department.as_ref();
     let values = (
@@ -98,7 +101,9 @@ pub fn apply_employee_changed(conn: &mut PgConnection, e: &EmployeeChanged) -> R
     match known {
         Some(revision) if revision >= e.revision => {}
         Some(_) => {
-            diesel::update(d::table.find(e.employee_id)).set(values).execute(conn)?;
+            diesel::update(d::table.find(e.employee_id))
+                .set(values)
+                .execute(conn)?;
         }
         None => {
             diesel::insert_into(d::table)
@@ -162,7 +167,11 @@ pub struct DirectoryPage {
 }
 
 fn like_pattern(q: &str) -> String {
-    let escaped = q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -186,7 +195,11 @@ async fn list_employees(
     let limit = erp_db::page_limit(q.limit);
     let page = erp_db::with_conn(&ctx.pool, move |c| {
         use directory_employees as d;
-        let mut sql = d::table.select(DirectoryEmployee::as_select()).order(d::id).limit(limit + 1).into_boxed();
+        let mut sql = d::table
+            .select(DirectoryEmployee::as_select())
+            .order(d::id)
+            .limit(limit + 1)
+            .into_boxed();
         if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let p = like_pattern(text);
             sql = sql.filter(d::name.ilike(p.clone()).or(d::code.ilike(p)));
@@ -234,7 +247,10 @@ async fn get_employee(
     let entry = erp_db::with_conn(&ctx.pool, move |c| {
         let employee = find(c, id)?.ok_or_else(|| AppError::not_found("employee"))?;
         let manager_chain = manager_chain(c, id)?;
-        Ok(DirectoryEntry { employee, manager_chain })
+        Ok(DirectoryEntry {
+            employee,
+            manager_chain,
+        })
     })
     .await?;
     Ok(web::Json(entry))

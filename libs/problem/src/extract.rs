@@ -112,10 +112,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         let message = inner.to_string();
         let message = without_position(&message);
         match inner.classify() {
-            Category::Data => AppError::Validation(vec![FieldError::new(
-                field_path(&parent, message),
-                message,
-            )]),
+            Category::Data => {
+                AppError::Validation(vec![FieldError::new(field_path(&parent, message), message)])
+            }
             Category::Syntax | Category::Eof | Category::Io => {
                 AppError::BadRequest(format!("malformed JSON: {inner}"))
             }
@@ -157,7 +156,9 @@ pub fn json_error_handler(err: JsonPayloadError, _req: &HttpRequest) -> actix_we
                 ),
             )
         }
-        other => AppError::BadRequest(format!("the request body could not be read: {other}")).into(),
+        other => {
+            AppError::BadRequest(format!("the request body could not be read: {other}")).into()
+        }
     }
 }
 
@@ -207,7 +208,11 @@ mod tests {
         match parse_json::<Doc>(body).unwrap_err() {
             AppError::Validation(errs) => {
                 assert_eq!(errs[0].field, "lines[1].quantity");
-                assert!(errs[0].message.contains("invalid type"), "{}", errs[0].message);
+                assert!(
+                    errs[0].message.contains("invalid type"),
+                    "{}",
+                    errs[0].message
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -221,6 +226,9 @@ mod tests {
 
     #[test]
     fn empty_body_is_400() {
-        assert!(matches!(parse_json::<Doc>(b"  ").unwrap_err(), AppError::BadRequest(_)));
+        assert!(matches!(
+            parse_json::<Doc>(b"  ").unwrap_err(),
+            AppError::BadRequest(_)
+        ));
     }
 }

@@ -78,6 +78,40 @@ pub fn openapi(def: &ServiceDef) -> OpenApi {
         .configure(platform::routes)
         .configure(def.routes)
         .split_for_parts();
+    describe_responses(api)
+}
+
+/// OpenAPI requires a description on every response; where a handler gave none, the status's
+/// reason phrase is used.
+fn describe_responses(mut api: OpenApi) -> OpenApi {
+    use utoipa::openapi::RefOr;
+    for item in api.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response
+                    && r.description.is_empty()
+                {
+                    r.description = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|c| actix_web::http::StatusCode::from_u16(c).ok())
+                        .and_then(|c| c.canonical_reason())
+                        .unwrap_or("Response")
+                        .to_owned();
+                }
+            }
+        }
+    }
     api
 }
 
@@ -98,11 +132,16 @@ fn base_document(def: &ServiceDef) -> OpenApi {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
-                .description(Some("Access token from hr: POST /api/v1/auth/login or /api/v1/auth/token"))
+                .description(Some(
+                    "Access token from hr: POST /api/v1/auth/login or /api/v1/auth/token",
+                ))
                 .build(),
         ),
     );
-    api.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    api.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
     api
 }
 
@@ -118,7 +157,11 @@ impl Default for StartOptions {
         let workers = std::env::var("HTTP_WORKERS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+            });
         Self {
             quorum_queues: true,
             workers,
@@ -150,7 +193,10 @@ impl RunningService {
 
     /// Runs until the server stops (Ctrl-C or SIGTERM), then stops the bus.
     pub async fn wait(self) -> std::io::Result<()> {
-        let result = self.server_task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        let result = self
+            .server_task
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
         self.bus.stop().await;
         result
     }
@@ -169,8 +215,9 @@ async fn prepare_database(def: &ServiceDef, config: &Config) -> Result<(), AppEr
         let result = tokio::task::spawn_blocking(move || {
             use diesel::Connection;
             erp_db::ensure_database(&url)?;
-            let mut conn = PgConnection::establish(&url)
-                .map_err(|e| AppError::Unavailable(format!("cannot connect to the database: {e}")))?;
+            let mut conn = PgConnection::establish(&url).map_err(|e| {
+                AppError::Unavailable(format!("cannot connect to the database: {e}"))
+            })?;
             erp_db::run_migrations(&mut conn, sets)?;
             if let Some(init) = init {
                 erp_db::transaction_sync(&mut conn, |c| init(c, &cfg))?;
@@ -191,16 +238,27 @@ async fn prepare_database(def: &ServiceDef, config: &Config) -> Result<(), AppEr
     }
 }
 
-pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> std::io::Result<RunningService> {
+pub async fn start(
+    def: ServiceDef,
+    config: Config,
+    options: StartOptions,
+) -> std::io::Result<RunningService> {
     erp_telemetry::init(config.log_json);
     if config.uses_dev_secret() {
         tracing::warn!("JWT_SECRET is not set: using the development secret; set it in production");
     }
-    prepare_database(&def, &config).await.map_err(std::io::Error::other)?;
+    prepare_database(&def, &config)
+        .await
+        .map_err(std::io::Error::other)?;
     let pool = erp_db::pool(&config.database_url, config.db_pool_size);
     let metrics = Metrics::new(&config.service, pool.clone()).map_err(std::io::Error::other)?;
     let bus_settings = bus_settings(&config, options.quorum_queues);
-    let bus = Bus::start(bus_settings.clone(), pool.clone(), (def.subscriptions)(), metrics.bus.clone());
+    let bus = Bus::start(
+        bus_settings.clone(),
+        pool.clone(),
+        (def.subscriptions)(),
+        metrics.bus.clone(),
+    );
     let ctx = web::Data::new(AppContext {
         config: config.clone(),
         pool: pool.clone(),
@@ -256,7 +314,9 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
 /// `main` of every service binary; `--openapi` prints the document and exits.
 pub async fn run_main(def: ServiceDef) -> std::io::Result<()> {
     if std::env::args().any(|a| a == "--openapi") {
-        let json = openapi(&def).to_pretty_json().map_err(std::io::Error::other)?;
+        let json = openapi(&def)
+            .to_pretty_json()
+            .map_err(std::io::Error::other)?;
         println!("{json}");
         return Ok(());
     }

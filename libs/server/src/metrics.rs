@@ -10,7 +10,9 @@ use actix_web::{
     web,
 };
 use erp_bus::BusMetrics;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -32,12 +34,17 @@ impl Metrics {
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(vec![
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-            ]),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
+                vec![
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ],
+            ),
             &["method", "route"],
         )?;
-        let outbox_backlog = IntGauge::new("outbox_backlog", "events waiting in the outbox for the broker")?;
+        let outbox_backlog = IntGauge::new(
+            "outbox_backlog",
+            "events waiting in the outbox for the broker",
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(outbox_backlog.clone()))?;
@@ -68,13 +75,19 @@ impl Metrics {
 
 /// Counts every request and its latency by route pattern (not raw path: ids would explode the
 /// label set).
-pub async fn track(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn track(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let ctx = req.app_data::<web::Data<AppContext>>().cloned();
     let method = req.method().to_string();
     let started = Instant::now();
     let res = next.call(req).await?;
     if let Some(ctx) = ctx {
-        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
         let status = res.status().as_u16().to_string();
         ctx.metrics
             .requests

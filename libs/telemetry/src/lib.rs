@@ -44,7 +44,11 @@ fn random<const N: usize>() -> [u8; N] {
 }
 
 fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != N * 2 || !s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
+    if s.len() != N * 2
+        || !s
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    {
         return None;
     }
     let mut out = [0u8; N];
@@ -175,12 +179,18 @@ pub async fn request_tracing(
     );
     let started = Instant::now();
     let quiet = matches!(req.path(), "/healthz" | "/readyz" | "/metrics");
-    let result = in_context(ctx, next.call(req)).instrument(span.clone()).await;
+    let result = in_context(ctx, next.call(req))
+        .instrument(span.clone())
+        .await;
     let mut res = result?;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     if !quiet {
         span.in_scope(|| {
-            tracing::info!(status = res.status().as_u16(), elapsed_ms, "request completed")
+            tracing::info!(
+                status = res.status().as_u16(),
+                elapsed_ms,
+                "request completed"
+            )
         });
     }
     let headers = res.headers_mut();

@@ -56,7 +56,8 @@ impl TestEnv {
         let mut c = Config::from_env(service);
         c.host = "127.0.0.1".into();
         c.port = 0;
-        c.database_url = erp_config::local_database_url(&format!("erp_test_{}_{}", service, self.id));
+        c.database_url =
+            erp_config::local_database_url(&format!("erp_test_{}_{}", service, self.id));
         c.db_pool_size = 8;
         c.amqp_url = amqp_url();
         c.exchange = self.exchange.clone();
@@ -72,7 +73,11 @@ impl TestEnv {
         self.start_with(def, |_| {}).await
     }
 
-    pub async fn start_with(&self, def: ServiceDef, customize: impl FnOnce(&mut Config)) -> TestService {
+    pub async fn start_with(
+        &self,
+        def: ServiceDef,
+        customize: impl FnOnce(&mut Config),
+    ) -> TestService {
         let mut config = self.config(def.name);
         customize(&mut config);
         self.start_config(def, config).await
@@ -84,7 +89,9 @@ impl TestEnv {
             quorum_queues: false,
             workers: 1,
         };
-        let running = erp_server::start(def, config.clone(), options).await.expect("service starts");
+        let running = erp_server::start(def, config.clone(), options)
+            .await
+            .expect("service starts");
         TestService {
             base: running.base_url(),
             bus_settings: running.bus_settings.clone(),
@@ -103,7 +110,10 @@ impl TestEnv {
     }
 
     pub fn token_for(&self, user: &CurrentUser) -> String {
-        self.keys.issue(user, Duration::from_secs(600)).expect("token").0
+        self.keys
+            .issue(user, Duration::from_secs(600))
+            .expect("token")
+            .0
     }
 }
 
@@ -114,7 +124,9 @@ impl Drop for TestEnv {
             if let Ok(conn) = lapin::Connection::connect(&amqp_url(), Default::default()).await
                 && let Ok(ch) = conn.create_channel().await
             {
-                let _ = ch.exchange_delete(exchange.as_str().into(), Default::default()).await;
+                let _ = ch
+                    .exchange_delete(exchange.as_str().into(), Default::default())
+                    .await;
                 let _ = conn.close(200, "test done".into()).await;
             }
         });
@@ -125,7 +137,10 @@ impl Drop for TestEnv {
 /// be a current-thread one that is busy dropping us.
 fn run_cleanup<F: Future<Output = ()> + Send + 'static>(f: F) {
     let _ = std::thread::spawn(move || {
-        if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
             rt.block_on(f);
         }
     })
@@ -177,7 +192,13 @@ impl TestService {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Resp {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Resp {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -194,15 +215,23 @@ impl TestService {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        self.call(reqwest::Method::POST, path, token, Some(body)).await
+        self.call(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        self.call(reqwest::Method::PUT, path, token, Some(body)).await
+        self.call(reqwest::Method::PUT, path, token, Some(body))
+            .await
     }
 
     /// Sends raw bytes as the body (malformed JSON tests).
-    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Resp {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: &str,
+    ) -> Resp {
         let mut req = self
             .client
             .post(self.url(path))
@@ -269,7 +298,8 @@ async fn read(res: reqwest::Response) -> Resp {
         .unwrap_or("")
         .to_owned();
     let bytes = res.bytes().await.unwrap_or_default();
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     Resp {
         status,
         content_type,
@@ -288,7 +318,8 @@ impl Drop for TestService {
         let url = self.config.database_url.clone();
         let settings = self.bus_settings.clone();
         run_cleanup(async move {
-            if let Ok(conn) = lapin::Connection::connect(&settings.amqp_url, Default::default()).await
+            if let Ok(conn) =
+                lapin::Connection::connect(&settings.amqp_url, Default::default()).await
                 && let Ok(ch) = conn.create_channel().await
             {
                 let _ = erp_bus::topology::delete_consumer_queues(&ch, &settings).await;

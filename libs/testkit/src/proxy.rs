@@ -25,7 +25,9 @@ impl TcpProxy {
         let down2 = down.clone();
         let task = tokio::spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else { continue };
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    continue;
+                };
                 if down2.load(Ordering::SeqCst) {
                     drop(inbound);
                     continue;
@@ -35,7 +37,9 @@ impl TcpProxy {
                 // Only cuts after this connection opened count.
                 cut_rx.mark_unchanged();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(&upstream).await else { return };
+                    let Ok(mut outbound) = TcpStream::connect(&upstream).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
                         _ = cut_rx.changed() => {}
@@ -43,7 +47,12 @@ impl TcpProxy {
                 });
             }
         });
-        Ok(Self { addr, down, cut, task })
+        Ok(Self {
+            addr,
+            down,
+            cut,
+            task,
+        })
     }
 
     /// Drops every open connection and refuses new ones.

@@ -45,7 +45,11 @@ struct NewThing {
 
 #[utoipa::path(request_body = NewThing, responses((status = 201)))]
 #[post("/api/v1/things")]
-async fn create_thing(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<NewThing>) -> Result<HttpResponse, AppError> {
+async fn create_thing(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    body: Json<NewThing>,
+) -> Result<HttpResponse, AppError> {
     let label = body.into_inner().label;
     let meta = ctx.event_meta(&user);
     let id = Uuid::now_v7();
@@ -54,7 +58,14 @@ async fn create_thing(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<
             .bind::<diesel::sql_types::Uuid, _>(id)
             .bind::<Text, _>(&label)
             .execute(c)?;
-        erp_bus::enqueue(c, &meta, &ThingHappened { thing_id: id, label: label.clone() })
+        erp_bus::enqueue(
+            c,
+            &meta,
+            &ThingHappened {
+                thing_id: id,
+                label: label.clone(),
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Created().json(json!({ "id": id, "event_id": event_id })))
@@ -72,9 +83,12 @@ struct Flag {
 
 fn probe_subscriptions() -> Subscriptions {
     Subscriptions::new().on::<ThingHappened, _>(|conn, env: &Envelope, e| {
-        let switch: Flag = diesel::sql_query("SELECT fail FROM probe_switch WHERE id = 1").get_result(conn)?;
+        let switch: Flag =
+            diesel::sql_query("SELECT fail FROM probe_switch WHERE id = 1").get_result(conn)?;
         if switch.fail {
-            return Err(HandlerError::Failed(AppError::internal("the probe is switched to fail")));
+            return Err(HandlerError::Failed(AppError::internal(
+                "the probe is switched to fail",
+            )));
         }
         diesel::sql_query("INSERT INTO probe_effects (event_id, thing_id) VALUES ($1, $2)")
             .bind::<diesel::sql_types::Uuid, _>(env.id)
@@ -102,9 +116,11 @@ struct Count {
 }
 
 async fn count(svc: &TestService, sql: &'static str) -> i64 {
-    erp_db::with_conn(&svc.pool, move |c| Ok(diesel::sql_query(sql).get_result::<Count>(c)?.n))
-        .await
-        .unwrap()
+    erp_db::with_conn(&svc.pool, move |c| {
+        Ok(diesel::sql_query(sql).get_result::<Count>(c)?.n)
+    })
+    .await
+    .unwrap()
 }
 
 async fn set_failing(svc: &TestService, fail: bool) {
@@ -137,7 +153,9 @@ async fn wait_count(svc: &TestService, sql: &'static str, want: i64, timeout: Du
 }
 
 async fn publish_raw(svc: &TestService, routing_key: &str, body: &[u8], message_id: &str) {
-    let conn = Connection::connect(&svc.bus_settings.amqp_url, Default::default()).await.unwrap();
+    let conn = Connection::connect(&svc.bus_settings.amqp_url, Default::default())
+        .await
+        .unwrap();
     let ch = conn.create_channel().await.unwrap();
     ch.confirm_select(Default::default()).await.unwrap();
     let props = BasicProperties::default()
@@ -171,24 +189,58 @@ async fn an_event_waits_in_the_outbox_while_the_broker_is_unreachable_and_is_del
 
     proxy.cut();
     wait_ready(&svc, false).await;
-    let res = svc.post("/api/v1/things", Some(&token), &json!({"label": "during the outage"})).await;
+    let res = svc
+        .post(
+            "/api/v1/things",
+            Some(&token),
+            &json!({"label": "during the outage"}),
+        )
+        .await;
     assert_eq!(res.status, 201, "{:?}", res.body);
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_things").await, 1, "the state change committed");
+    assert_eq!(
+        count(&svc, "SELECT count(*) AS n FROM probe_things").await,
+        1,
+        "the state change committed"
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        count(&svc, "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL").await,
+        count(
+            &svc,
+            "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL"
+        )
+        .await,
         1,
         "the event waits in the outbox"
     );
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 0);
+    assert_eq!(
+        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
+        0
+    );
 
     proxy.restore();
-    wait_count(&svc, "SELECT count(*) AS n FROM probe_effects", 1, Duration::from_secs(30)).await;
+    wait_count(
+        &svc,
+        "SELECT count(*) AS n FROM probe_effects",
+        1,
+        Duration::from_secs(30),
+    )
+    .await;
     wait_ready(&svc, true).await;
     // Give a duplicate time to show up if there were one.
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 1, "applied exactly once");
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL").await, 0);
+    assert_eq!(
+        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
+        1,
+        "applied exactly once"
+    );
+    assert_eq!(
+        count(
+            &svc,
+            "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL"
+        )
+        .await,
+        0
+    );
     assert_eq!(count(&svc, "SELECT count(*) AS n FROM bus_inbox").await, 1);
 }
 
@@ -198,18 +250,28 @@ async fn the_same_event_delivered_twice_changes_nothing_the_second_time() {
     let svc = env.start(probe()).await;
     wait_ready(&svc, true).await;
     let token = env.token(&[Role::Employee]);
-    let res = svc.post("/api/v1/things", Some(&token), &json!({"label": "once"})).await;
+    let res = svc
+        .post("/api/v1/things", Some(&token), &json!({"label": "once"}))
+        .await;
     assert_eq!(res.status, 201);
-    wait_count(&svc, "SELECT count(*) AS n FROM probe_effects", 1, Duration::from_secs(10)).await;
+    wait_count(
+        &svc,
+        "SELECT count(*) AS n FROM probe_effects",
+        1,
+        Duration::from_secs(10),
+    )
+    .await;
 
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Jsonb)]
         envelope: serde_json::Value,
     }
-    let row: Row = erp_db::with_conn(&svc.pool, |c| Ok(diesel::sql_query("SELECT envelope FROM bus_outbox").get_result(c)?))
-        .await
-        .unwrap();
+    let row: Row = erp_db::with_conn(&svc.pool, |c| {
+        Ok(diesel::sql_query("SELECT envelope FROM bus_outbox").get_result(c)?)
+    })
+    .await
+    .unwrap();
     let body = serde_json::to_vec(&row.envelope).unwrap();
     let id = row.envelope["id"].as_str().unwrap().to_owned();
     for _ in 0..3 {
@@ -227,7 +289,10 @@ async fn the_same_event_delivered_twice_changes_nothing_the_second_time() {
     })
     .await;
     assert_eq!(dupes, Some(3), "three redeliveries seen as duplicates");
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 1);
+    assert_eq!(
+        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
+        1
+    );
     assert_eq!(count(&svc, "SELECT count(*) AS n FROM bus_inbox").await, 1);
 }
 
@@ -253,10 +318,15 @@ async fn a_failing_handler_ends_in_the_dead_letter_queue_and_a_replay_after_the_
     wait_ready(&svc, true).await;
     let user = env.token(&[Role::Employee]);
     let operator = env.token(&[Role::GeneralManager]);
-    assert_eq!(svc.get("/api/v1/dead-letters", Some(&user)).await.status, 403);
+    assert_eq!(
+        svc.get("/api/v1/dead-letters", Some(&user)).await.status,
+        403
+    );
 
     set_failing(&svc, true).await;
-    let res = svc.post("/api/v1/things", Some(&user), &json!({"label": "doomed"})).await;
+    let res = svc
+        .post("/api/v1/things", Some(&user), &json!({"label": "doomed"}))
+        .await;
     assert_eq!(res.status, 201);
     let letters = eventually(Duration::from_secs(20), &mut || async {
         let l = dead_letters(&svc, &operator).await;
@@ -267,25 +337,66 @@ async fn a_failing_handler_ends_in_the_dead_letter_queue_and_a_replay_after_the_
     assert_eq!(letters.len(), 1);
     let letter = &letters[0];
     let max_attempts = i32::try_from(svc.config.max_attempts()).unwrap();
-    assert_eq!(letter.attempts, max_attempts, "tried the set number of times");
+    assert_eq!(
+        letter.attempts, max_attempts,
+        "tried the set number of times"
+    );
     assert!(letter.error.contains("internal"), "{}", letter.error);
     assert_eq!(letter.event_type.as_deref(), Some(ThingHappened::TYPE));
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 0);
+    assert_eq!(
+        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
+        0
+    );
 
     set_failing(&svc, false).await;
-    let res = svc.post(&format!("/api/v1/dead-letters/{}/replay", letter.id), Some(&operator), &json!({})).await;
+    let res = svc
+        .post(
+            &format!("/api/v1/dead-letters/{}/replay", letter.id),
+            Some(&operator),
+            &json!({}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{:?}", res.body);
-    wait_count(&svc, "SELECT count(*) AS n FROM probe_effects", 1, Duration::from_secs(10)).await;
+    wait_count(
+        &svc,
+        "SELECT count(*) AS n FROM probe_effects",
+        1,
+        Duration::from_secs(10),
+    )
+    .await;
 
     // A second replay is harmless: the inbox already has the event.
-    let res = svc.post(&format!("/api/v1/dead-letters/{}/replay", letter.id), Some(&operator), &json!({})).await;
+    let res = svc
+        .post(
+            &format!("/api/v1/dead-letters/{}/replay", letter.id),
+            Some(&operator),
+            &json!({}),
+        )
+        .await;
     assert_eq!(res.status, 200);
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 1);
-    let all: Vec<Letter> = serde_json::from_value(svc.get("/api/v1/dead-letters?pending=false", Some(&operator)).await.body).unwrap();
+    assert_eq!(
+        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
+        1
+    );
+    let all: Vec<Letter> = serde_json::from_value(
+        svc.get("/api/v1/dead-letters?pending=false", Some(&operator))
+            .await
+            .body,
+    )
+    .unwrap();
     assert_eq!(all[0].replay_count, 2);
-    assert!(dead_letters(&svc, &operator).await.is_empty(), "nothing pending after the replay");
-    let res = svc.post(&format!("/api/v1/dead-letters/{}/replay", Uuid::now_v7()), Some(&operator), &json!({})).await;
+    assert!(
+        dead_letters(&svc, &operator).await.is_empty(),
+        "nothing pending after the replay"
+    );
+    let res = svc
+        .post(
+            &format!("/api/v1/dead-letters/{}/replay", Uuid::now_v7()),
+            Some(&operator),
+            &json!({}),
+        )
+        .await;
     assert_eq!(res.status, 404);
     assert!(res.is_problem());
 }
@@ -302,21 +413,44 @@ async fn a_poison_message_is_parked_and_does_not_block_the_queue() {
         "occurred_at": "2026-11-23T00:00:00Z", "correlation_id": Uuid::now_v7(),
         "actor": "test", "data": {"thing_id": 42}
     });
-    publish_raw(&svc, ThingHappened::TYPE, &serde_json::to_vec(&bad_payload).unwrap(), "poison-2").await;
+    publish_raw(
+        &svc,
+        ThingHappened::TYPE,
+        &serde_json::to_vec(&bad_payload).unwrap(),
+        "poison-2",
+    )
+    .await;
     let res = svc
-        .post("/api/v1/things", Some(&env.token(&[Role::Employee])), &json!({"label": "behind the poison"}))
+        .post(
+            "/api/v1/things",
+            Some(&env.token(&[Role::Employee])),
+            &json!({"label": "behind the poison"}),
+        )
         .await;
     assert_eq!(res.status, 201);
-    wait_count(&svc, "SELECT count(*) AS n FROM probe_effects", 1, Duration::from_secs(10)).await;
+    wait_count(
+        &svc,
+        "SELECT count(*) AS n FROM probe_effects",
+        1,
+        Duration::from_secs(10),
+    )
+    .await;
     let letters = eventually(Duration::from_secs(10), &mut || async {
         let l = dead_letters(&svc, &operator).await;
         (l.len() >= 2).then_some(l)
     })
     .await
     .expect("both poison messages parked");
-    assert!(letters.iter().any(|l| l.error.contains("not an event envelope")));
+    assert!(
+        letters
+            .iter()
+            .any(|l| l.error.contains("not an event envelope"))
+    );
     assert!(letters.iter().any(|l| l.error.contains("does not match")));
-    assert!(letters.iter().all(|l| l.attempts == 1), "poison is not retried");
+    assert!(
+        letters.iter().all(|l| l.attempts == 1),
+        "poison is not retried"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -334,7 +468,13 @@ async fn the_trace_of_a_request_travels_with_its_event() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    let echoed = res.headers().get("traceparent").unwrap().to_str().unwrap().to_owned();
+    let echoed = res
+        .headers()
+        .get("traceparent")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(echoed.contains(trace_id), "{echoed}");
     assert!(res.headers().get("x-request-id").is_some());
 
@@ -343,8 +483,10 @@ async fn the_trace_of_a_request_travels_with_its_event() {
         #[diesel(sql_type = Nullable<Text>)]
         traceparent: Option<String>,
     }
-    let row: Row = erp_db::with_conn(&svc.pool, |c| Ok(diesel::sql_query("SELECT traceparent FROM bus_outbox").get_result(c)?))
-        .await
-        .unwrap();
+    let row: Row = erp_db::with_conn(&svc.pool, |c| {
+        Ok(diesel::sql_query("SELECT traceparent FROM bus_outbox").get_result(c)?)
+    })
+    .await
+    .unwrap();
     assert!(row.traceparent.unwrap_or_default().contains(trace_id));
 }

@@ -14,7 +14,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(revoke);
+    cfg.service(list_api_keys)
+        .service(create_api_key)
+        .service(revoke_api_key);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -43,7 +45,10 @@ pub struct CreatedApiKey {
     )
 )]
 #[get("/api/v1/api-keys")]
-async fn list(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Vec<ApiKey>>, AppError> {
+async fn list_api_keys(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+) -> Result<web::Json<Vec<ApiKey>>, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let keys = erp_db::with_conn(&ctx.pool, |c| {
         Ok(api_keys::table
@@ -67,12 +72,20 @@ async fn list(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json
     )
 )]
 #[post("/api/v1/api-keys")]
-async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<CreateApiKey>) -> Result<HttpResponse, AppError> {
+async fn create_api_key(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    body: Json<CreateApiKey>,
+) -> Result<HttpResponse, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let req = body.into_inner();
     let mut v = Validator::new();
     v.text("name", &req.name, 200);
-    v.check(!req.roles.is_empty(), "roles", "must name at least one role");
+    v.check(
+        !req.roles.is_empty(),
+        "roles",
+        "must name at least one role",
+    );
     let mut roles: Vec<Role> = Vec::new();
     for (i, r) in req.roles.iter().enumerate() {
         match r.parse::<Role>() {
@@ -111,7 +124,10 @@ async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<Create
     tracing::info!(api_key = %key.id, prefix = %key.prefix, "API key created");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-keys/{}", key.id)))
-        .json(CreatedApiKey { key, api_key: secret }))
+        .json(CreatedApiKey {
+            key,
+            api_key: secret,
+        }))
 }
 
 /// The key stops working at once for new tokens; tokens already issued run out within their
@@ -128,7 +144,11 @@ async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<Create
     )
 )]
 #[post("/api/v1/api-keys/{id}/revoke")]
-async fn revoke(ctx: web::Data<AppContext>, user: CurrentUser, id: web::Path<Uuid>) -> Result<web::Json<ApiKey>, AppError> {
+async fn revoke_api_key(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ApiKey>, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let id = id.into_inner();
     let key = erp_db::transaction(&ctx.pool, move |c| {

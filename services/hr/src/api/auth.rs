@@ -81,12 +81,22 @@ pub(crate) fn user_of(row: &EmployeeRow) -> CurrentUser {
 }
 
 /// Issues an access token and stores a new refresh token (inside the caller's transaction).
-fn open_session(ctx: &AppContext, conn: &mut PgConnection, row: &EmployeeRow) -> Result<Session, AppError> {
+fn open_session(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    row: &EmployeeRow,
+) -> Result<Session, AppError> {
     let (access_token, _) = ctx.keys.issue(&user_of(row), ctx.config.access_token_ttl)?;
     let refresh_token = credentials::new_refresh_token();
     let ttl = ctx.config.refresh_token_ttl;
-    let expires_at = Utc::now() + ChronoDuration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 4));
-    db::insert_refresh_token(conn, row.id, &credentials::digest(&refresh_token), expires_at)?;
+    let expires_at =
+        Utc::now() + ChronoDuration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 4));
+    db::insert_refresh_token(
+        conn,
+        row.id,
+        &credentials::digest(&refresh_token),
+        expires_at,
+    )?;
     Ok(Session {
         access_token,
         token_type: "Bearer",
@@ -110,10 +120,14 @@ fn open_session(ctx: &AppContext, conn: &mut PgConnection, row: &EmployeeRow) ->
     )
 )]
 #[post("/api/v1/auth/login")]
-async fn login(ctx: web::Data<AppContext>, body: Json<LoginRequest>) -> Result<web::Json<Session>, AppError> {
+async fn login(
+    ctx: web::Data<AppContext>,
+    body: Json<LoginRequest>,
+) -> Result<web::Json<Session>, AppError> {
     let req = body.into_inner();
     let mut v = Validator::new();
-    v.text("code", &req.code, 64).check(!req.password.is_empty(), "password", "must not be empty");
+    v.text("code", &req.code, 64)
+        .check(!req.password.is_empty(), "password", "must not be empty");
     v.finish()?;
     let code = req.code.trim().to_owned();
     let row = erp_db::with_conn(&ctx.pool, move |c| db::employee_by_code(c, &code)).await?;
@@ -147,7 +161,10 @@ async fn login(ctx: web::Data<AppContext>, body: Json<LoginRequest>) -> Result<w
     )
 )]
 #[post("/api/v1/auth/refresh")]
-async fn refresh(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Result<web::Json<Session>, AppError> {
+async fn refresh(
+    ctx: web::Data<AppContext>,
+    body: Json<RefreshRequest>,
+) -> Result<web::Json<Session>, AppError> {
     let digest = credentials::digest(body.refresh_token.trim());
     let ctx2 = ctx.clone();
     // Reuse must revoke everything even though the request fails: decide first, commit, then
@@ -171,7 +188,9 @@ async fn refresh(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Resu
         Ok(Ok(open_session(&ctx2, c, &row)?))
     })
     .await?;
-    outcome.map(web::Json).map_err(|m| AppError::Unauthorized(m.into()))
+    outcome
+        .map(web::Json)
+        .map_err(|m| AppError::Unauthorized(m.into()))
 }
 
 /// Ends a session: the refresh token stops working (the access token runs out by itself).
@@ -186,7 +205,10 @@ async fn refresh(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Resu
     )
 )]
 #[post("/api/v1/auth/logout")]
-async fn logout(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Result<HttpResponse, AppError> {
+async fn logout(
+    ctx: web::Data<AppContext>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
     let digest = credentials::digest(body.refresh_token.trim());
     erp_db::transaction(&ctx.pool, move |c| {
         if let Some(t) = db::lock_refresh_token(c, &digest)?
@@ -213,10 +235,15 @@ async fn logout(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Resul
     )
 )]
 #[post("/api/v1/auth/token")]
-async fn api_key_token(ctx: web::Data<AppContext>, body: Json<ApiKeyTokenRequest>) -> Result<web::Json<AccessToken>, AppError> {
+async fn api_key_token(
+    ctx: web::Data<AppContext>,
+    body: Json<ApiKeyTokenRequest>,
+) -> Result<web::Json<AccessToken>, AppError> {
     let presented = body.into_inner().api_key.trim().to_owned();
     let invalid = || AppError::Unauthorized("the API key is not valid".into());
-    let prefix = credentials::api_key_prefix(&presented).ok_or_else(invalid)?.to_owned();
+    let prefix = credentials::api_key_prefix(&presented)
+        .ok_or_else(invalid)?
+        .to_owned();
     let key = erp_db::with_conn(&ctx.pool, move |c| db::api_key_by_prefix(c, &prefix))
         .await?
         .ok_or_else(invalid)?;
@@ -264,7 +291,10 @@ async fn api_key_token(ctx: web::Data<AppContext>, body: Json<ApiKeyTokenRequest
     )
 )]
 #[get("/api/v1/me")]
-async fn me(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Employee>, AppError> {
+async fn me(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+) -> Result<web::Json<Employee>, AppError> {
     let id = user.id;
     let row = erp_db::with_conn(&ctx.pool, move |c| db::find_employee(c, id))
         .await?
@@ -298,7 +328,10 @@ async fn change_password(
     let row = erp_db::with_conn(&ctx.pool, move |c| db::find_employee(c, id))
         .await?
         .ok_or_else(|| AppError::not_found("employee"))?;
-    let hash = row.password_hash.clone().unwrap_or_else(|| credentials::dummy_hash().to_owned());
+    let hash = row
+        .password_hash
+        .clone()
+        .unwrap_or_else(|| credentials::dummy_hash().to_owned());
     let current = req.current_password;
     if !blocking(move || credentials::verify_password(&current, &hash)).await? {
         return Err(AppError::validation("current_password", "is not correct"));

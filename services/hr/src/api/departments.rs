@@ -1,7 +1,7 @@
 //! Departments: a tree, maintained by `hr_admin`, read by everyone.
 
 use crate::db::{self, Department, EmployeeRow, schema::departments, schema::employees};
-use crate::domain::{hierarchy, people};
+use crate::domain::people;
 use crate::events;
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::Utc;
@@ -15,7 +15,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(tree).service(get_one).service(create).service(update);
+    cfg.service(list_departments)
+        .service(department_tree)
+        .service(get_department)
+        .service(create_department)
+        .service(update_department);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,7 +56,11 @@ pub fn build_tree(all: Vec<Department>) -> Vec<DepartmentNode> {
         let parent = d.parent_id.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(d);
     }
-    fn attach(parent: Option<Uuid>, children: &mut HashMap<Option<Uuid>, Vec<Department>>, depth: usize) -> Vec<DepartmentNode> {
+    fn attach(
+        parent: Option<Uuid>,
+        children: &mut HashMap<Option<Uuid>, Vec<Department>>,
+        depth: usize,
+    ) -> Vec<DepartmentNode> {
         let nodes = children.remove(&parent).unwrap_or_default();
         nodes
             .into_iter()
@@ -60,7 +68,11 @@ pub fn build_tree(all: Vec<Department>) -> Vec<DepartmentNode> {
                 let id = d.id;
                 DepartmentNode {
                     department: d,
-                    children: if depth < 64 { attach(Some(id), children, depth + 1) } else { Vec::new() },
+                    children: if depth < 64 {
+                        attach(Some(id), children, depth + 1)
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect()
@@ -75,12 +87,17 @@ fn validate(code: &str, name: &str) -> Result<(), AppError> {
     v.finish()
 }
 
-fn check_references(conn: &mut PgConnection, id: Uuid, parent_id: Option<Uuid>, manager_id: Option<Uuid>) -> Result<(), AppError> {
+fn check_references(
+    conn: &mut PgConnection,
+    id: Uuid,
+    parent_id: Option<Uuid>,
+    manager_id: Option<Uuid>,
+) -> Result<(), AppError> {
     let mut v = Validator::new();
     if let Some(p) = parent_id {
         if db::find_department(conn, p)?.is_none() {
             v.add("parent_id", "no such department");
-        } else if hierarchy::creates_cycle(id, Some(p), |x| db::department_parent(conn, x))? {
+        } else if db::would_loop(conn, db::Hierarchy::Departments, id, p)? {
             v.add("parent_id", "would put the department under itself");
         }
     }
@@ -97,8 +114,13 @@ fn check_references(conn: &mut PgConnection, id: Uuid, parent_id: Option<Uuid>, 
     responses((status = 200, body = Vec<Department>), (status = 401, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/api/v1/departments")]
-async fn list(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Json<Vec<Department>>, AppError> {
-    Ok(web::Json(erp_db::with_conn(&ctx.pool, db::all_departments).await?))
+async fn list_departments(
+    ctx: web::Data<AppContext>,
+    _user: CurrentUser,
+) -> Result<web::Json<Vec<Department>>, AppError> {
+    Ok(web::Json(
+        erp_db::with_conn(&ctx.pool, db::all_departments).await?,
+    ))
 }
 
 /// The departments as a tree.
@@ -107,7 +129,10 @@ async fn list(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Jso
     responses((status = 200, body = Vec<DepartmentNode>), (status = 401, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/api/v1/departments/tree")]
-async fn tree(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Json<Vec<DepartmentNode>>, AppError> {
+async fn department_tree(
+    ctx: web::Data<AppContext>,
+    _user: CurrentUser,
+) -> Result<web::Json<Vec<DepartmentNode>>, AppError> {
     let all = erp_db::with_conn(&ctx.pool, db::all_departments).await?;
     Ok(web::Json(build_tree(all)))
 }
@@ -123,7 +148,11 @@ async fn tree(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Jso
     )
 )]
 #[get("/api/v1/departments/{id}")]
-async fn get_one(ctx: web::Data<AppContext>, _user: CurrentUser, id: web::Path<Uuid>) -> Result<web::Json<Department>, AppError> {
+async fn get_department(
+    ctx: web::Data<AppContext>,
+    _user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Department>, AppError> {
     let id = id.into_inner();
     erp_db::with_conn(&ctx.pool, move |c| db::find_department(c, id))
         .await?
@@ -144,7 +173,11 @@ async fn get_one(ctx: web::Data<AppContext>, _user: CurrentUser, id: web::Path<U
     )
 )]
 #[post("/api/v1/departments")]
-async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<CreateDepartment>) -> Result<HttpResponse, AppError> {
+async fn create_department(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    body: Json<CreateDepartment>,
+) -> Result<HttpResponse, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let req = body.into_inner();
     validate(&req.code, &req.name)?;
@@ -185,7 +218,7 @@ async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<Create
     )
 )]
 #[put("/api/v1/departments/{id}")]
-async fn update(
+async fn update_department(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
     id: web::Path<Uuid>,
@@ -220,10 +253,14 @@ async fn update(
             .returning(Department::as_returning())
             .get_result(c)?;
         if updated.code != current.code || updated.name != current.name {
-            let members: Vec<EmployeeRow> = diesel::update(employees::table.filter(employees::department_id.eq(id)))
-                .set((employees::version.eq(employees::version + 1), employees::updated_at.eq(Utc::now())))
-                .returning(EmployeeRow::as_returning())
-                .get_results(c)?;
+            let members: Vec<EmployeeRow> =
+                diesel::update(employees::table.filter(employees::department_id.eq(id)))
+                    .set((
+                        employees::version.eq(employees::version + 1),
+                        employees::updated_at.eq(Utc::now()),
+                    ))
+                    .returning(EmployeeRow::as_returning())
+                    .get_results(c)?;
             for m in &members {
                 events::publish_employee_changed(c, &meta, m)?;
             }
@@ -254,9 +291,16 @@ mod tests {
     #[test]
     fn tree_nests_children_under_parents() {
         let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let tree = build_tree(vec![dept(a, None, "HQ"), dept(b, Some(a), "SALES"), dept(c, Some(b), "SALES-HN")]);
-        assert_eq!(tree.len(), 1);
-        assert_eq!(tree[0].children[0].department.code, "SALES");
-        assert_eq!(tree[0].children[0].children[0].department.code, "SALES-HN");
+        let forest = build_tree(vec![
+            dept(a, None, "HQ"),
+            dept(b, Some(a), "SALES"),
+            dept(c, Some(b), "SALES-HN"),
+        ]);
+        assert_eq!(forest.len(), 1);
+        assert_eq!(forest[0].children[0].department.code, "SALES");
+        assert_eq!(
+            forest[0].children[0].children[0].department.code,
+            "SALES-HN"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Employee, hash_password};
 use crate::db::{self, EmployeeRow, schema::employees};
-use crate::domain::{credentials, hierarchy, people};
+use crate::domain::{credentials, people};
 use crate::events;
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::Utc;
@@ -17,14 +17,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(get_one)
-        .service(create)
-        .service(update)
-        .service(deactivate)
-        .service(activate)
-        .service(set_password)
-        .service(republish);
+    cfg.service(list_employees)
+        .service(get_employee)
+        .service(create_employee)
+        .service(update_employee)
+        .service(deactivate_employee)
+        .service(activate_employee)
+        .service(set_employee_password)
+        .service(republish_employees);
 }
 
 const ADMIN: [Role; 1] = [Role::HrAdmin];
@@ -85,7 +85,11 @@ pub struct EmployeePage {
 }
 
 fn like_pattern(q: &str) -> String {
-    let escaped = q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -105,8 +109,11 @@ fn check_references(
     if let Some(m) = manager_id {
         if !db::employee_exists(conn, m)? {
             v.add("manager_id", "no such employee");
-        } else if hierarchy::creates_cycle(employee_id, Some(m), |x| db::manager_of(conn, x))? {
-            v.add("manager_id", "would make the employee their own (indirect) manager");
+        } else if db::would_loop(conn, db::Hierarchy::Managers, employee_id, m)? {
+            v.add(
+                "manager_id",
+                "would make the employee their own (indirect) manager",
+            );
         }
     }
     Ok(())
@@ -123,7 +130,11 @@ fn check_references(
     )
 )]
 #[get("/api/v1/employees")]
-async fn list(ctx: web::Data<AppContext>, _user: CurrentUser, query: web::Query<EmployeeQuery>) -> Result<web::Json<EmployeePage>, AppError> {
+async fn list_employees(
+    ctx: web::Data<AppContext>,
+    _user: CurrentUser,
+    query: web::Query<EmployeeQuery>,
+) -> Result<web::Json<EmployeePage>, AppError> {
     let q = query.into_inner();
     let limit = erp_db::page_limit(q.limit);
     let page = erp_db::with_conn(&ctx.pool, move |c| {
@@ -177,7 +188,11 @@ async fn list(ctx: web::Data<AppContext>, _user: CurrentUser, query: web::Query<
     )
 )]
 #[get("/api/v1/employees/{id}")]
-async fn get_one(ctx: web::Data<AppContext>, _user: CurrentUser, id: web::Path<Uuid>) -> Result<web::Json<Employee>, AppError> {
+async fn get_employee(
+    ctx: web::Data<AppContext>,
+    _user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Employee>, AppError> {
     let id = id.into_inner();
     let row = erp_db::with_conn(&ctx.pool, move |c| db::find_employee(c, id))
         .await?
@@ -199,20 +214,34 @@ async fn get_one(ctx: web::Data<AppContext>, _user: CurrentUser, id: web::Path<U
     )
 )]
 #[post("/api/v1/employees")]
-async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<CreateEmployee>) -> Result<HttpResponse, AppError> {
+async fn create_employee(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    body: Json<CreateEmployee>,
+) -> Result<HttpResponse, AppError> {
     user.require_any(&ADMIN)?;
     let req = body.into_inner();
     let mut v = Validator::new();
     let code = req.code.trim().to_owned();
     people::check_code(&mut v, "code", &code);
-    let fields = people::validate_employee(&mut v, &req.name, req.email, req.phone, req.position, &req.roles);
+    let fields = people::validate_employee(
+        &mut v,
+        &req.name,
+        req.email,
+        req.phone,
+        req.position,
+        &req.roles,
+    );
     if let Some(p) = &req.password
         && let Err(m) = credentials::check_password_policy(p)
     {
         v.add("password", m);
     }
     if !v.is_empty() {
-        return Err(v.finish().err().unwrap_or_else(|| AppError::internal("validation")));
+        return Err(v
+            .finish()
+            .err()
+            .unwrap_or_else(|| AppError::internal("validation")));
     }
     let password_hash = match req.password {
         Some(p) => Some(hash_password(p).await?),
@@ -267,7 +296,7 @@ async fn create(ctx: web::Data<AppContext>, user: CurrentUser, body: Json<Create
     )
 )]
 #[put("/api/v1/employees/{id}")]
-async fn update(
+async fn update_employee(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
     id: web::Path<Uuid>,
@@ -277,7 +306,14 @@ async fn update(
     let id = id.into_inner();
     let req = body.into_inner();
     let mut v = Validator::new();
-    let fields = people::validate_employee(&mut v, &req.name, req.email, req.phone, req.position, &req.roles);
+    let fields = people::validate_employee(
+        &mut v,
+        &req.name,
+        req.email,
+        req.phone,
+        req.position,
+        &req.roles,
+    );
     v.finish()?;
     let meta = ctx.event_meta(&user);
     let (department_id, manager_id, version) = (req.department_id, req.manager_id, req.version);
@@ -310,7 +346,12 @@ async fn update(
     Ok(web::Json(row.into()))
 }
 
-async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -> Result<EmployeeRow, AppError> {
+async fn set_active(
+    ctx: &AppContext,
+    meta: EventMeta,
+    id: Uuid,
+    active: bool,
+) -> Result<EmployeeRow, AppError> {
     erp_db::transaction(&ctx.pool, move |c| {
         let current = db::lock_employee(c, id)?;
         if current.active == active {
@@ -346,13 +387,21 @@ async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -
     )
 )]
 #[post("/api/v1/employees/{id}/deactivate")]
-async fn deactivate(ctx: web::Data<AppContext>, user: CurrentUser, id: web::Path<Uuid>) -> Result<web::Json<Employee>, AppError> {
+async fn deactivate_employee(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Employee>, AppError> {
     user.require_any(&ADMIN)?;
     let id = id.into_inner();
     if id == user.id {
         return Err(AppError::conflict("you cannot deactivate yourself"));
     }
-    Ok(web::Json(set_active(&ctx, ctx.event_meta(&user), id, false).await?.into()))
+    Ok(web::Json(
+        set_active(&ctx, ctx.event_meta(&user), id, false)
+            .await?
+            .into(),
+    ))
 }
 
 /// Publishes `hr.employee.changed`.
@@ -368,9 +417,17 @@ async fn deactivate(ctx: web::Data<AppContext>, user: CurrentUser, id: web::Path
     )
 )]
 #[post("/api/v1/employees/{id}/activate")]
-async fn activate(ctx: web::Data<AppContext>, user: CurrentUser, id: web::Path<Uuid>) -> Result<web::Json<Employee>, AppError> {
+async fn activate_employee(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Employee>, AppError> {
     user.require_any(&ADMIN)?;
-    Ok(web::Json(set_active(&ctx, ctx.event_meta(&user), id.into_inner(), true).await?.into()))
+    Ok(web::Json(
+        set_active(&ctx, ctx.event_meta(&user), id.into_inner(), true)
+            .await?
+            .into(),
+    ))
 }
 
 /// Sets (or resets) an employee's password; their sessions end.
@@ -388,7 +445,7 @@ async fn activate(ctx: web::Data<AppContext>, user: CurrentUser, id: web::Path<U
     )
 )]
 #[post("/api/v1/employees/{id}/password")]
-async fn set_password(
+async fn set_employee_password(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
     id: web::Path<Uuid>,
@@ -432,11 +489,17 @@ pub struct Republished {
     )
 )]
 #[post("/api/v1/employees/republish")]
-async fn republish(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Republished>, AppError> {
+async fn republish_employees(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+) -> Result<web::Json<Republished>, AppError> {
     user.require_any(&ADMIN)?;
     let meta = ctx.event_meta(&user);
     let published = erp_db::transaction(&ctx.pool, move |c| {
-        let rows: Vec<EmployeeRow> = employees::table.select(EmployeeRow::as_select()).order(employees::id).load(c)?;
+        let rows: Vec<EmployeeRow> = employees::table
+            .select(EmployeeRow::as_select())
+            .order(employees::id)
+            .load(c)?;
         for row in &rows {
             events::publish_employee_changed(c, &meta, row)?;
         }

@@ -61,8 +61,12 @@ impl From<EmployeeRow> for Employee {
 }
 
 /// Runs argon2 off the async workers: it is deliberately slow.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, erp_problem::AppError> {
-    tokio::task::spawn_blocking(f).await.map_err(erp_problem::AppError::internal)
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, erp_problem::AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(erp_problem::AppError::internal)
 }
 
 pub(crate) async fn hash_password(password: String) -> Result<String, erp_problem::AppError> {

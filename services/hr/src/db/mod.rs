@@ -82,9 +82,16 @@ pub fn lock_employee(conn: &mut PgConnection, id: Uuid) -> Result<EmployeeRow, A
         .ok_or_else(|| AppError::not_found("employee"))
 }
 
-pub fn employee_by_code(conn: &mut PgConnection, code: &str) -> Result<Option<EmployeeRow>, AppError> {
+pub fn employee_by_code(
+    conn: &mut PgConnection,
+    code: &str,
+) -> Result<Option<EmployeeRow>, AppError> {
     Ok(employees::table
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(code) = lower(").bind::<diesel::sql_types::Text, _>(code).sql(")"))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(code) = lower(")
+                .bind::<diesel::sql_types::Text, _>(code)
+                .sql(")"),
+        )
         .select(EmployeeRow::as_select())
         .first(conn)
         .optional()?)
@@ -156,7 +163,10 @@ pub struct RefreshTokenRow {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-pub fn lock_refresh_token(conn: &mut PgConnection, token_hash: &str) -> Result<Option<RefreshTokenRow>, AppError> {
+pub fn lock_refresh_token(
+    conn: &mut PgConnection,
+    token_hash: &str,
+) -> Result<Option<RefreshTokenRow>, AppError> {
     Ok(refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select((
@@ -178,7 +188,10 @@ pub fn revoke_refresh_token(conn: &mut PgConnection, id: Uuid) -> Result<(), App
 }
 
 /// Signs the employee out everywhere (password change, deactivation, stolen token).
-pub fn revoke_all_refresh_tokens(conn: &mut PgConnection, employee_id: Uuid) -> Result<(), AppError> {
+pub fn revoke_all_refresh_tokens(
+    conn: &mut PgConnection,
+    employee_id: Uuid,
+) -> Result<(), AppError> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::employee_id.eq(employee_id))
@@ -189,10 +202,44 @@ pub fn revoke_all_refresh_tokens(conn: &mut PgConnection, employee_id: Uuid) -> 
     Ok(())
 }
 
-pub fn api_key_by_prefix(conn: &mut PgConnection, prefix: &str) -> Result<Option<ApiKey>, AppError> {
+pub fn api_key_by_prefix(
+    conn: &mut PgConnection,
+    prefix: &str,
+) -> Result<Option<ApiKey>, AppError> {
     Ok(api_keys::table
         .filter(api_keys::prefix.eq(prefix))
         .select(ApiKey::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Which hierarchy a change walks: two concurrent changes could each pass the loop check and
+/// together make a loop, so changes of one hierarchy take turns (until their commit).
+#[derive(Debug, Clone, Copy)]
+pub enum Hierarchy {
+    Managers = 1,
+    Departments = 2,
+}
+
+pub fn lock_hierarchy(conn: &mut PgConnection, which: Hierarchy) -> Result<(), AppError> {
+    use diesel::connection::SimpleConnection;
+    // Key space of hr's advisory locks: 0x6872 ("hr") in the high bits.
+    let key = (0x6872_i64 << 32) | which as i64;
+    conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({key})"))?;
+    Ok(())
+}
+
+/// Whether `new_parent` above `id` would close a loop in `which`; takes the hierarchy's lock
+/// first so the answer holds until the caller commits.
+pub fn would_loop(
+    conn: &mut PgConnection,
+    which: Hierarchy,
+    id: Uuid,
+    new_parent: Uuid,
+) -> Result<bool, AppError> {
+    lock_hierarchy(conn, which)?;
+    crate::domain::hierarchy::creates_cycle(id, Some(new_parent), |x| match which {
+        Hierarchy::Managers => manager_of(conn, x),
+        Hierarchy::Departments => department_parent(conn, x),
+    })
 }

@@ -7,15 +7,22 @@ use erp_problem::{AppError, Validator};
 pub fn check_code(v: &mut Validator, field: &str, code: &str) {
     let ok = !code.is_empty()
         && code.chars().count() <= 32
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    v.check(ok, field, "must be 1-32 characters: letters, digits, '-', '_' or '.'");
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    v.check(
+        ok,
+        field,
+        "must be 1-32 characters: letters, digits, '-', '_' or '.'",
+    );
 }
 
 pub fn check_email(v: &mut Validator, field: &str, email: Option<&str>) {
     if let Some(e) = email {
         let ok = e.chars().count() <= 254
-            && e.split_once('@')
-                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace));
+            && e.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
+            });
         v.check(ok, field, "must be an e-mail address");
     }
 }
@@ -115,7 +122,14 @@ mod tests {
     #[test]
     fn employee_fields_are_cleaned() {
         let mut v = Validator::new();
-        let f = validate_employee(&mut v, " Trần Thị Bình ", Some(" Binh@Example.VN ".into()), Some("  ".into()), None, &[]);
+        let f = validate_employee(
+            &mut v,
+            " Trần Thị Bình ",
+            Some(" Binh@Example.VN ".into()),
+            Some("  ".into()),
+            None,
+            &[],
+        );
         assert!(v.is_empty());
         assert_eq!(f.name, "Trần Thị Bình");
         assert_eq!(f.email.as_deref(), Some("binh@example.vn"));
