@@ -211,10 +211,12 @@ async fn logout(
 ) -> Result<HttpResponse, AppError> {
     let digest = credentials::digest(body.refresh_token.trim());
     erp_db::transaction(&ctx.pool, move |c| {
+        // Deleted, not revoked: a revoked token presented again means theft (see refresh),
+        // a signed-out one is merely unknown.
         if let Some(t) = db::lock_refresh_token(c, &digest)?
             && t.revoked_at.is_none()
         {
-            db::revoke_refresh_token(c, t.id)?;
+            db::delete_refresh_token(c, t.id)?;
         }
         Ok(())
     })

@@ -230,6 +230,10 @@ async fn update_department(
     validate(&req.code, &req.name)?;
     let meta = ctx.event_meta(&user);
     let dept = erp_db::transaction(&ctx.pool, move |c| {
+        // The hierarchy lock before the row lock (see `db::would_loop`).
+        if req.parent_id.is_some() {
+            db::lock_hierarchy(c, db::Hierarchy::Departments)?;
+        }
         let current: Department = departments::table
             .find(id)
             .select(Department::as_select())

@@ -318,6 +318,11 @@ async fn update_employee(
     let meta = ctx.event_meta(&user);
     let (department_id, manager_id, version) = (req.department_id, req.manager_id, req.version);
     let row = erp_db::transaction(&ctx.pool, move |c| {
+        // The hierarchy lock before the row lock: the loop check takes it too, and two
+        // updates taking them in opposite orders would deadlock.
+        if manager_id.is_some() {
+            db::lock_hierarchy(c, db::Hierarchy::Managers)?;
+        }
         let current = db::lock_employee(c, id)?;
         if current.version != version {
             return Err(AppError::stale_version("the employee"));

@@ -187,6 +187,11 @@ pub fn revoke_refresh_token(conn: &mut PgConnection, id: Uuid) -> Result<(), App
     Ok(())
 }
 
+pub fn delete_refresh_token(conn: &mut PgConnection, id: Uuid) -> Result<(), AppError> {
+    diesel::delete(refresh_tokens::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
 /// Signs the employee out everywhere (password change, deactivation, stolen token).
 pub fn revoke_all_refresh_tokens(
     conn: &mut PgConnection,
