@@ -191,6 +191,11 @@ impl Bus {
         }
     }
 
+    /// Tells the loops to stop, without waiting (for code that cannot await, e.g. `Drop`).
+    pub fn signal_stop(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
     /// Stops the loops and waits for them (a message being handled finishes first).
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);

@@ -168,6 +168,28 @@ pub fn page_limit(limit: Option<i64>) -> i64 {
     limit.unwrap_or(50).clamp(1, 200)
 }
 
+/// `%text%` for ILIKE, with the wildcards a user typed taken literally.
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A keyset query fetches `limit + 1` rows: drop the extra one and return the cursor of the
+/// next page (the key of the last row kept), or none on the last page.
+pub fn split_page<T, K>(rows: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> Option<K> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(key)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +211,21 @@ mod tests {
             ))
         );
         assert_eq!(split_database_url("postgres://h"), None);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Nguyễn "), "%Nguyễn%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn pages_split_at_the_limit() {
+        let mut rows = vec![1, 2, 3];
+        assert_eq!(split_page(&mut rows, 2, |r| *r), Some(2));
+        assert_eq!(rows, vec![1, 2]);
+        let mut rows = vec![1, 2];
+        assert_eq!(split_page(&mut rows, 2, |r| *r), None);
     }
 
     #[test]

@@ -166,15 +166,6 @@ pub struct DirectoryPage {
     pub next_cursor: Option<Uuid>,
 }
 
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// Employees known to this service, from hr's events.
 #[utoipa::path(
     tag = "directory",
@@ -201,7 +192,7 @@ async fn list_employees(
             .limit(limit + 1)
             .into_boxed();
         if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let p = like_pattern(text);
+            let p = erp_db::like_pattern(text);
             sql = sql.filter(d::name.ilike(p.clone()).or(d::code.ilike(p)));
         }
         if let Some(dep) = q.department_id {
@@ -214,12 +205,7 @@ async fn list_employees(
             sql = sql.filter(d::id.gt(after));
         }
         let mut items = sql.load(c)?;
-        let next_cursor = if items.len() as i64 > limit {
-            items.truncate(usize::try_from(limit).unwrap_or(0));
-            items.last().map(|e| e.id)
-        } else {
-            None
-        };
+        let next_cursor = erp_db::split_page(&mut items, limit, |e| e.id);
         Ok(DirectoryPage { items, next_cursor })
     })
     .await?;

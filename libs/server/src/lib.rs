@@ -185,6 +185,13 @@ impl RunningService {
         format!("http://{}", self.addr)
     }
 
+    /// Asks the server and the bus to stop, without waiting.
+    pub fn signal_stop(&self) {
+        self.bus.signal_stop();
+        // The command is sent at once; the returned future only waits for completion.
+        drop(self.server.stop(false));
+    }
+
     pub async fn stop(self) {
         self.server.stop(true).await;
         let _ = self.server_task.await;

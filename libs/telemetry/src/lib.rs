@@ -183,12 +183,12 @@ pub async fn request_tracing(
         .instrument(span.clone())
         .await;
     let mut res = result?;
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     if !quiet {
         span.in_scope(|| {
             tracing::info!(
                 status = res.status().as_u16(),
-                elapsed_ms,
+                elapsed_us,
                 "request completed"
             )
         });

@@ -309,15 +309,19 @@ async fn read(res: reqwest::Response) -> Resp {
 
 impl Drop for TestService {
     fn drop(&mut self) {
-        // The server and bus tasks die with the test's runtime; what outlives it is cleaned here.
-        let running = self.running.take();
-        drop(running);
+        // Stop first: a consumer still running would declare its queues again after we
+        // delete them.
+        if let Some(running) = self.running.take() {
+            running.signal_stop();
+        }
         if self.keep_database {
             return;
         }
         let url = self.config.database_url.clone();
         let settings = self.bus_settings.clone();
         run_cleanup(async move {
+            // Time for a consumer caught mid-connect to see the stop signal.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             if let Ok(conn) =
                 lapin::Connection::connect(&settings.amqp_url, Default::default()).await
                 && let Ok(ch) = conn.create_channel().await

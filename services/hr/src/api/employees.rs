@@ -84,15 +84,6 @@ pub struct EmployeePage {
     pub next_cursor: Option<Uuid>,
 }
 
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// Department and manager must exist, and the manager chain must not loop.
 fn check_references(
     conn: &mut PgConnection,
@@ -144,7 +135,7 @@ async fn list_employees(
             .limit(limit + 1)
             .into_boxed();
         if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let p = like_pattern(text);
+            let p = erp_db::like_pattern(text);
             sql = sql.filter(
                 employees::name
                     .ilike(p.clone())
@@ -162,12 +153,7 @@ async fn list_employees(
             sql = sql.filter(employees::id.gt(after));
         }
         let mut rows = sql.load(c)?;
-        let next_cursor = if rows.len() as i64 > limit {
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            rows.last().map(|r| r.id)
-        } else {
-            None
-        };
+        let next_cursor = erp_db::split_page(&mut rows, limit, |r| r.id);
         Ok(EmployeePage {
             items: rows.into_iter().map(Employee::from).collect(),
             next_cursor,
