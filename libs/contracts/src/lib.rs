@@ -5,7 +5,11 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
+pub mod crm;
 pub mod hr;
+pub mod production;
+pub mod purchasing;
+pub mod warehouse;
 
 pub trait Event: Serialize + DeserializeOwned {
     /// Routing key and envelope `type`.
@@ -26,11 +30,64 @@ pub struct CatalogEntry {
 
 /// Every event the system publishes, for integrators binding their own queues.
 pub fn catalog() -> Vec<CatalogEntry> {
-    vec![CatalogEntry {
-        event_type: hr::EmployeeChanged::TYPE,
-        version: hr::EmployeeChanged::VERSION,
-        producer: "hr",
-        consumers: &["crm", "purchasing", "warehouse", "production", "finance"],
-        description: "an employee was created or changed (name, department, manager, roles, active)",
-    }]
+    fn entry<E: Event>(
+        producer: &'static str,
+        consumers: &'static [&'static str],
+        description: &'static str,
+    ) -> CatalogEntry {
+        CatalogEntry {
+            event_type: E::TYPE,
+            version: E::VERSION,
+            producer,
+            consumers,
+            description,
+        }
+    }
+    vec![
+        entry::<hr::EmployeeChanged>(
+            "hr",
+            &["crm", "purchasing", "warehouse", "production", "finance"],
+            "an employee was created or changed (name, department, manager, roles, active)",
+        ),
+        entry::<crm::OutboundRequested>(
+            "crm",
+            &["warehouse"],
+            "goods of a sales order are to leave the warehouse",
+        ),
+        entry::<purchasing::InboundRequested>(
+            "purchasing",
+            &["warehouse"],
+            "goods of a purchase order arrived",
+        ),
+        entry::<production::ReceiptRequested>(
+            "production",
+            &["warehouse"],
+            "finished goods are to go into stock",
+        ),
+        entry::<warehouse::ItemChanged>(
+            "warehouse",
+            &["crm", "purchasing", "production", "finance"],
+            "an item of the catalogue was created or changed",
+        ),
+        entry::<warehouse::OutboundConfirmed>(
+            "warehouse",
+            &["crm", "finance"],
+            "goods left the warehouse, with unit costs",
+        ),
+        entry::<warehouse::StockShortage>(
+            "warehouse",
+            &["purchasing"],
+            "an outbound line lacks stock",
+        ),
+        entry::<warehouse::InboundConfirmed>(
+            "warehouse",
+            &["purchasing", "production", "finance"],
+            "goods were received into stock",
+        ),
+        entry::<warehouse::ThresholdCrossed>(
+            "warehouse",
+            &["hr"],
+            "an item's stock crossed its minimum or maximum",
+        ),
+    ]
 }

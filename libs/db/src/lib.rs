@@ -9,6 +9,9 @@ use erp_problem::AppError;
 use std::time::Duration;
 
 pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;
+
+/// Tables every service has (document numbers).
+pub const MIGRATIONS: EmbeddedMigrations = diesel_migrations::embed_migrations!("migrations");
 pub type Conn = PooledConnection<ConnectionManager<PgConnection>>;
 
 /// How often a transaction that hit a serialization failure or deadlock is run again.
@@ -168,6 +171,39 @@ pub fn page_limit(limit: Option<i64>) -> i64 {
     limit.unwrap_or(50).clamp(1, 200)
 }
 
+#[derive(QueryableByName)]
+struct Last {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last: i64,
+}
+
+/// The next number of `prefix` for `year` (`OUT-2026-000042`), inside the caller's transaction:
+/// a rolled-back document gives its number back, so there are no gaps.
+pub fn next_number(conn: &mut PgConnection, prefix: &str, year: i32) -> Result<String, AppError> {
+    let row: Last = diesel::sql_query(
+        "INSERT INTO document_numbers (kind, year, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (kind, year) DO UPDATE SET last = document_numbers.last + 1 RETURNING last",
+    )
+    .bind::<diesel::sql_types::Text, _>(prefix)
+    .bind::<diesel::sql_types::Integer, _>(year)
+    .get_result(conn)?;
+    Ok(format!("{prefix}-{year}-{:06}", row.last))
+}
+
+/// Text as search compares it: lower case, without Vietnamese (or other Latin) diacritics, so
+/// "nguyen" finds "Nguyễn"; Chinese is left as it is.
+pub fn fold_search(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// `%text%` for ILIKE, with the wildcards a user typed taken literally.
 pub fn like_pattern(q: &str) -> String {
     let escaped = q
@@ -211,6 +247,12 @@ mod tests {
             ))
         );
         assert_eq!(split_database_url("postgres://h"), None);
+    }
+
+    #[test]
+    fn search_folds_vietnamese_and_keeps_chinese() {
+        assert_eq!(fold_search("Nguyễn Văn Đức"), "nguyen van duc");
+        assert_eq!(fold_search("Ống thép 钢管 DN50"), "ong thep 钢管 dn50");
     }
 
     #[test]

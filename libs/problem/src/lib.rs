@@ -87,6 +87,10 @@ pub enum AppError {
     /// Wrong state, stale version, duplicate; `slug` names the kind for clients.
     #[error("conflict ({slug}): {detail}")]
     Conflict { slug: &'static str, detail: String },
+    /// A business refusal that needs more than a sentence (e.g. insufficient stock, listing
+    /// the lines): the problem is answered as it is.
+    #[error("refused: {0:?}")]
+    Refused(Box<Problem>),
     /// A dependency (database, broker, another service) is down.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -166,6 +170,7 @@ impl AppError {
             AppError::Conflict { slug, detail } => {
                 Problem::new(S::CONFLICT, slug, "Conflict", detail)
             }
+            AppError::Refused(p) => (**p).clone(),
             AppError::Unavailable(d) => Problem::new(
                 S::SERVICE_UNAVAILABLE,
                 "unavailable",

@@ -215,7 +215,7 @@ async fn prepare_database(def: &ServiceDef, config: &Config) -> Result<(), AppEr
     let mut attempt = 0u32;
     loop {
         let url = config.database_url.clone();
-        let mut sets = vec![erp_bus::MIGRATIONS];
+        let mut sets = vec![erp_db::MIGRATIONS, erp_bus::MIGRATIONS];
         sets.extend((def.migrations)());
         let init = def.init;
         let cfg = config.clone();

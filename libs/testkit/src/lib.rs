@@ -243,6 +243,80 @@ impl TestService {
         read(req.send().await.expect("request sent")).await
     }
 
+    /// Publishes an event to this service's exchange as another service would (envelope,
+    /// persistent, confirmed); returns the envelope so a test can publish it again.
+    pub async fn publish_event<E: erp_contracts::Event>(
+        &self,
+        source: &str,
+        event: &E,
+    ) -> erp_bus::Envelope {
+        let envelope = erp_bus::Envelope {
+            id: Uuid::now_v7(),
+            event_type: E::TYPE.to_owned(),
+            version: E::VERSION,
+            source: source.to_owned(),
+            occurred_at: chrono::Utc::now(),
+            correlation_id: Uuid::now_v7(),
+            causation_id: None,
+            actor: format!("service:{source}"),
+            data: serde_json::to_value(event).expect("event serialises"),
+            traceparent: None,
+        };
+        self.publish_envelope(&envelope).await;
+        envelope
+    }
+
+    /// Publishes exactly this envelope (again, for duplicate-delivery tests).
+    pub async fn publish_envelope(&self, envelope: &erp_bus::Envelope) {
+        let body = serde_json::to_vec(envelope).expect("envelope serialises");
+        let conn = lapin::Connection::connect(&self.bus_settings.amqp_url, Default::default())
+            .await
+            .expect("broker reachable");
+        let ch = conn.create_channel().await.expect("channel");
+        ch.confirm_select(Default::default())
+            .await
+            .expect("confirms");
+        let props = lapin::BasicProperties::default()
+            .with_message_id(envelope.id.to_string().into())
+            .with_type(envelope.event_type.as_str().into())
+            .with_content_type("application/json".into())
+            .with_delivery_mode(2);
+        let confirm = ch
+            .basic_publish(
+                self.bus_settings.exchange.as_str().into(),
+                envelope.event_type.as_str().into(),
+                Default::default(),
+                &body,
+                props,
+            )
+            .await
+            .expect("published")
+            .await
+            .expect("confirmed");
+        assert!(confirm.is_ack(), "the broker refused the event");
+        let _ = conn.close(200, "published".into()).await;
+    }
+
+    /// The `data` of every event of `event_type` this service has put in its outbox, oldest
+    /// first.
+    pub async fn outbox(&self, event_type: &str) -> Vec<Value> {
+        use diesel::prelude::*;
+        use erp_bus::schema::bus_outbox;
+        let t = event_type.to_owned();
+        erp_db::with_conn(&self.pool, move |c| {
+            Ok(bus_outbox::table
+                .filter(bus_outbox::event_type.eq(t))
+                .order(bus_outbox::seq)
+                .select(bus_outbox::envelope)
+                .load::<Value>(c)?)
+        })
+        .await
+        .expect("outbox readable")
+        .into_iter()
+        .map(|e| e["data"].clone())
+        .collect()
+    }
+
     /// Polls `check` until it returns Some or `timeout` passes.
     pub async fn eventually<T, F, Fut>(&self, timeout: Duration, mut check: F) -> Option<T>
     where

@@ -1,7 +1,11 @@
-//! The warehouse service. Items, warehouses, stock balances and the stock ledger, inbound and outbound notes, stock counts.
-//!
-//! So far it runs the platform (health, readiness, metrics, OpenAPI, dead letters) and keeps the
-//! employee directory from hr's events.
+//! The warehouse service: the item master, warehouses, stock balances and the immutable stock
+//! ledger, outbound and inbound notes, transfers, adjustments, stock counts and min/max alerts.
+//! Stock never goes below zero, however many confirmations arrive at once.
+
+pub mod api;
+pub mod db;
+pub mod domain;
+pub mod events;
 
 use erp_server::ServiceDef;
 
@@ -10,10 +14,10 @@ pub const NAME: &str = "warehouse";
 pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
-        description: "Items, warehouses, stock balances and the stock ledger, inbound and outbound notes, stock counts.",
-        migrations: || vec![erp_directory::MIGRATIONS],
-        routes: erp_directory::routes,
-        subscriptions: erp_directory::subscriptions,
+        description: "Items, warehouses, stock balances and the stock ledger, inbound and outbound notes, transfers, adjustments and stock counts.",
+        migrations: || vec![erp_directory::MIGRATIONS, db::MIGRATIONS],
+        routes: api::routes,
+        subscriptions: events::subscriptions,
         init: None,
     }
 }

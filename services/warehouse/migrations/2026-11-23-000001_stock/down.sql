@@ -1,0 +1,1 @@
+DROP TABLE stock_count_lines, stock_counts, stock_documents, inbound_note_lines, inbound_notes, outbound_note_lines, outbound_notes; DROP TRIGGER stock_movements_no_update ON stock_movements; DROP TABLE stock_movements; DROP FUNCTION stock_movements_immutable(); DROP TABLE stock_balances, warehouses, items;

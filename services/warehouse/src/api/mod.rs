@@ -1,0 +1,35 @@
+//! warehouse's HTTP API.
+
+mod counts;
+mod inbound;
+mod items;
+mod outbound;
+mod stock;
+mod warehouses;
+
+use erp_auth::Role;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    erp_directory::routes(cfg);
+    items::routes(cfg);
+    warehouses::routes(cfg);
+    stock::routes(cfg);
+    outbound::routes(cfg);
+    inbound::routes(cfg);
+    counts::routes(cfg);
+}
+
+/// Who moves stock: the warehouse keeper, and the general manager who may act for anyone.
+pub const KEEPERS: [Role; 2] = [Role::WarehouseKeeper, Role::GeneralManager];
+
+/// Who maintains the item master.
+pub const CATALOGUE_EDITORS: [Role; 4] = [
+    Role::WarehouseKeeper,
+    Role::PurchasingManager,
+    Role::ProductionManager,
+    Role::GeneralManager,
+];
+
+/// Who approves stock counts (never the one who counted).
+pub const COUNT_APPROVERS: [Role; 2] = [Role::GeneralManager, Role::FinanceManager];
