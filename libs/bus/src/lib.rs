@@ -134,6 +134,8 @@ pub struct BusSettings {
     pub relay_poll: Duration,
     /// Quorum queues where the broker supports them; classic for throw-away test queues.
     pub quorum: bool,
+    /// For the relay's LISTEN connection; without it the relay only polls.
+    pub database_url: Option<String>,
 }
 
 impl BusSettings {

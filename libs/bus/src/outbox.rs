@@ -49,6 +49,8 @@ pub fn enqueue_raw(
             bus_outbox::traceparent.eq(&meta.traceparent),
         ))
         .execute(conn)?;
+    // Delivered at commit: wakes the relays listening on it at once instead of at their next poll.
+    diesel::sql_query("SELECT pg_notify('bus_outbox', '')").execute(conn)?;
     Ok(envelope.id)
 }
 

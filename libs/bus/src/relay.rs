@@ -45,6 +45,13 @@ impl Relay {
     }
 
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let wake = Arc::new(tokio::sync::Notify::new());
+        listen_for_commits(
+            self.settings.clone(),
+            self.database_url(),
+            wake.clone(),
+            shutdown.clone(),
+        );
         let mut failures = 0u32;
         let mut last_purge = Instant::now();
         loop {
@@ -86,9 +93,14 @@ impl Relay {
                             last_purge = Instant::now();
                             let _ = erp_db::with_conn(&self.pool, outbox::purge_sent).await;
                         }
-                        if sleep_or_shutdown(self.settings.relay_poll, &mut shutdown).await {
-                            let _ = conn.close(200, "shutdown".into()).await;
-                            return;
+                        tokio::select! {
+                            _ = wake.notified() => {}
+                            stop = sleep_or_shutdown(self.settings.relay_poll, &mut shutdown) => {
+                                if stop {
+                                    let _ = conn.close(200, "shutdown".into()).await;
+                                    return;
+                                }
+                            }
                         }
                     }
                     Err(RelayError::Db(e)) => {
@@ -109,6 +121,10 @@ impl Relay {
                 return;
             }
         }
+    }
+
+    fn database_url(&self) -> Option<String> {
+        self.settings.database_url.clone()
     }
 
     /// Claims a batch, publishes it, waits for every confirm; returns how many were claimed.
@@ -199,4 +215,51 @@ async fn publish(
         props,
     )
     .await
+}
+
+/// A thread that LISTENs for `bus_outbox` notifications (sent by `enqueue` at commit) and wakes
+/// the relay, so an event leaves within milliseconds of its commit; the relay's short poll stays
+/// as the fallback (and covers rows left by another instance).
+fn listen_for_commits(
+    settings: BusSettings,
+    url: Option<String>,
+    wake: Arc<tokio::sync::Notify>,
+    shutdown: watch::Receiver<bool>,
+) {
+    use diesel::Connection as _;
+    use diesel::connection::SimpleConnection as _;
+    let Some(url) = url else { return };
+    let spawned = std::thread::Builder::new()
+        .name(format!("{}-outbox-listen", settings.service))
+        .spawn(move || {
+            while !*shutdown.borrow() {
+                let mut conn = match diesel::PgConnection::establish(&url) {
+                    Ok(c) => c,
+                    Err(_) => {
+                        std::thread::sleep(Duration::from_secs(1));
+                        continue;
+                    }
+                };
+                if conn.batch_execute("LISTEN bus_outbox").is_err() {
+                    std::thread::sleep(Duration::from_secs(1));
+                    continue;
+                }
+                'listening: while !*shutdown.borrow() {
+                    let mut woke = false;
+                    for n in conn.notifications_iter() {
+                        match n {
+                            Ok(_) => woke = true,
+                            Err(_) => break 'listening,
+                        }
+                    }
+                    if woke {
+                        wake.notify_one();
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "outbox listener not started; the relay polls only");
+    }
 }

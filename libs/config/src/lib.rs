@@ -115,7 +115,7 @@ impl Config {
             jwt_secret: var(s, "JWT_SECRET").unwrap_or_else(|| DEV_JWT_SECRET.into()),
             access_token_ttl: Duration::from_secs(parse(s, "ACCESS_TOKEN_TTL_SECS", 900)),
             refresh_token_ttl: Duration::from_secs(parse(s, "REFRESH_TOKEN_TTL_SECS", 7 * 86_400)),
-            relay_poll: Duration::from_millis(parse(s, "OUTBOX_POLL_MS", 100)),
+            relay_poll: Duration::from_millis(parse(s, "OUTBOX_POLL_MS", 250)),
             log_json: var(s, "LOG_FORMAT").map(|f| f != "pretty").unwrap_or(true),
             admin_code: var(s, "ADMIN_CODE").unwrap_or_else(|| "admin".into()),
             admin_password: var(s, "ADMIN_PASSWORD"),

@@ -67,6 +67,7 @@ pub fn bus_settings(config: &Config, quorum: bool) -> BusSettings {
         retry_delays: config.retry_delays.clone(),
         relay_poll: config.relay_poll,
         quorum,
+        database_url: Some(config.database_url.clone()),
     }
 }
 

@@ -43,4 +43,22 @@ mod tests {
             dec!(0.3333)
         );
     }
+
+    proptest::proptest! {
+        /// The blended cost always lies between the old average and the new cost (give or take
+        /// the last rounded place), and the stock's value is kept to within that rounding.
+        #[test]
+        fn average_stays_between_its_inputs(
+            on_hand in 0i64..1_000_000, avg in 0i64..10_000_000, qty in 1i64..1_000_000, cost in 0i64..10_000_000
+        ) {
+            let (on_hand, qty) = (Decimal::new(on_hand, 2), Decimal::new(qty, 2));
+            let (avg, cost) = (Decimal::new(avg, 4), Decimal::new(cost, 4));
+            let new = average_after_receipt(on_hand, avg, qty, cost);
+            let tick = Decimal::new(1, 4);
+            proptest::prop_assert!(new >= avg.min(cost) - tick && new <= avg.max(cost) + tick);
+            let value_before = on_hand * avg + qty * cost;
+            let value_after = (on_hand + qty) * new;
+            proptest::prop_assert!((value_after - value_before).abs() <= (on_hand + qty) * tick);
+        }
+    }
 }
