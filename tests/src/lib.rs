@@ -2,11 +2,4 @@
 //! the real PostgreSQL and RabbitMQ, and the check that `openapi/*.json` match the code.
 
 /// Every service, in start order.
-pub const SERVICES: [&str; 6] = [
-    "hr",
-    "crm",
-    "purchasing",
-    "warehouse",
-    "production",
-    "finance",
-];
+pub const SERVICES: [&str; 6] = ["hr", "crm", "purchasing", "warehouse", "production", "finance"];

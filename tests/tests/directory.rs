@@ -30,9 +30,7 @@ async fn an_employee_created_in_hr_appears_in_every_directory_within_a_second() 
         wait_ready(s).await;
     }
     let hr = env
-        .start_with(hr::service(), |c| {
-            c.admin_password = Some("admin-pass-1".into())
-        })
+        .start_with(hr::service(), |c| c.admin_password = Some("admin-pass-1".into()))
         .await;
     wait_ready(&hr).await;
 
@@ -89,12 +87,7 @@ async fn an_employee_created_in_hr_appears_in_every_directory_within_a_second() 
             },
         )
         .await
-        .unwrap_or_else(|| {
-            panic!(
-                "{} did not show the employee within a second",
-                svc.config.service
-            )
-        });
+        .unwrap_or_else(|| panic!("{} did not show the employee within a second", svc.config.service));
         assert_eq!(entry["name"], "Nguyễn Văn An");
         assert_eq!(entry["department_name"], "Phòng Kinh Doanh 销售部");
         assert_eq!(entry["roles"], json!(["sales", "employee"]));
@@ -137,10 +130,7 @@ async fn an_employee_created_in_hr_appears_in_every_directory_within_a_second() 
     // The admin (created at hr's first start) reached the directories as well.
     let admin = eventually(Duration::from_secs(5), &mut || async {
         let r = crm
-            .get(
-                &format!("/api/v1/directory/employees/{admin_id}"),
-                Some(&token),
-            )
+            .get(&format!("/api/v1/directory/employees/{admin_id}"), Some(&token))
             .await;
         (r.status == 200).then_some(r.body)
     })
@@ -165,14 +155,10 @@ async fn directories_require_a_token_and_answer_problems() {
         .await;
     assert_eq!(r.status, 404);
     assert!(r.is_problem());
-    let r = crm
-        .get("/api/v1/directory/employees/not-a-uuid", Some(&token))
-        .await;
+    let r = crm.get("/api/v1/directory/employees/not-a-uuid", Some(&token)).await;
     assert_eq!(r.status, 400);
     assert!(r.is_problem());
-    let r = crm
-        .get("/api/v1/directory/employees?limit=abc", Some(&token))
-        .await;
+    let r = crm.get("/api/v1/directory/employees?limit=abc", Some(&token)).await;
     assert_eq!(r.status, 400);
     assert!(r.is_problem());
 }
@@ -181,9 +167,7 @@ async fn directories_require_a_token_and_answer_problems() {
 async fn a_service_started_after_hr_catches_up_when_hr_republishes() {
     let env = TestEnv::new();
     let hr = env
-        .start_with(hr::service(), |c| {
-            c.admin_password = Some("admin-pass-1".into())
-        })
+        .start_with(hr::service(), |c| c.admin_password = Some("admin-pass-1".into()))
         .await;
     wait_ready(&hr).await;
     let login = hr
@@ -203,11 +187,7 @@ async fn a_service_started_after_hr_catches_up_when_hr_republishes() {
         let m = hr.get("/metrics", None).await.body;
         let text = m.as_str().unwrap_or_default().to_owned();
         text.lines()
-            .any(|l| {
-                l.starts_with("events_published_total")
-                    && l.contains("hr.employee.changed")
-                    && l.ends_with(" 1")
-            })
+            .any(|l| l.starts_with("events_published_total") && l.contains("hr.employee.changed") && l.ends_with(" 1"))
             .then_some(())
     })
     .await;
@@ -221,9 +201,7 @@ async fn a_service_started_after_hr_catches_up_when_hr_republishes() {
         "published before crm's queue existed"
     );
 
-    let r = hr
-        .post("/api/v1/employees/republish", Some(&token), &json!({}))
-        .await;
+    let r = hr.post("/api/v1/employees/republish", Some(&token), &json!({})).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["published"], 1);
     let found = eventually(Duration::from_secs(5), &mut || async {

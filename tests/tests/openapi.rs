@@ -46,8 +46,7 @@ fn every_operation_documents_its_errors_and_every_path_is_versioned() {
         let paths = doc["paths"].as_object().unwrap();
         let mut operation_ids = std::collections::HashSet::new();
         for (path, item) in paths {
-            let open = ["/healthz", "/readyz", "/metrics", "/api/v1/events/catalog"]
-                .contains(&path.as_str());
+            let open = ["/healthz", "/readyz", "/metrics", "/api/v1/events/catalog"].contains(&path.as_str());
             assert!(
                 open || path.starts_with("/api/v1/"),
                 "{}: {path} is not under /api/v1",
@@ -69,10 +68,8 @@ fn every_operation_documents_its_errors_and_every_path_is_versioned() {
                     );
                 }
                 let secured = op.get("security").is_none_or(|s| {
-                    s.as_array().is_some_and(|a| {
-                        !a.iter()
-                            .all(|x| x.as_object().is_some_and(|o| o.is_empty()))
-                    })
+                    s.as_array()
+                        .is_some_and(|a| !a.iter().all(|x| x.as_object().is_some_and(|o| o.is_empty())))
                 });
                 if secured && !open {
                     assert!(

@@ -14,9 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The roles of the business (DOMAIN.md); the wire value is the snake_case name.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Sales,
@@ -165,8 +163,7 @@ impl JwtKeys {
     }
 
     pub fn sign(&self, claims: &Claims) -> Result<String, AppError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(AppError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
     }
 
     /// Builds and signs claims valid for `ttl` from now.
@@ -191,9 +188,7 @@ impl JwtKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => {
-                    AppError::Unauthorized("the access token has expired".into())
-                }
+                ErrorKind::ExpiredSignature => AppError::Unauthorized("the access token has expired".into()),
                 _ => AppError::Unauthorized("the access token is not valid".into()),
             })
     }
@@ -261,15 +256,13 @@ fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| {
-            AppError::Unauthorized("an Authorization: Bearer token is required".into())
-        })?;
+        .ok_or_else(|| AppError::Unauthorized("an Authorization: Bearer token is required".into()))?;
     let value = header
         .to_str()
         .map_err(|_| AppError::Unauthorized("the Authorization header is not valid".into()))?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
-        AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
-    })?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(AppError::Unauthorized(
             "the Authorization header must be `Bearer <token>`".into(),
@@ -317,10 +310,7 @@ mod tests {
     fn roles_round_trip_through_their_names() {
         for r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));
-            assert_eq!(
-                serde_json::to_value(r).unwrap(),
-                serde_json::json!(r.as_str())
-            );
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
         }
         assert!("boss".parse::<Role>().is_err());
     }
@@ -361,19 +351,13 @@ mod tests {
         }
         claims.exp = Utc::now().timestamp() + 3600;
         let foreign = JwtKeys::new("other").sign(&claims).unwrap();
-        assert!(matches!(
-            keys.verify(&foreign),
-            Err(AppError::Unauthorized(_))
-        ));
+        assert!(matches!(keys.verify(&foreign), Err(AppError::Unauthorized(_))));
     }
 
     #[test]
     fn role_checks() {
         let u = user(vec![Role::Sales]);
         assert!(u.require_any(&[Role::Sales, Role::SalesManager]).is_ok());
-        assert!(matches!(
-            u.require_any(&[Role::HrAdmin]),
-            Err(AppError::Forbidden(_))
-        ));
+        assert!(matches!(u.require_any(&[Role::HrAdmin]), Err(AppError::Forbidden(_))));
     }
 }

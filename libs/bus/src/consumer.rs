@@ -4,8 +4,8 @@
 use crate::schema::{bus_dead_letters, bus_inbox};
 use crate::topology::{self, dead_letter_queue, retry_queue};
 use crate::{
-    ATTEMPT_HEADER, BusHealth, BusMetrics, BusSettings, ERROR_HEADER, Envelope, QUEUE_HEADER,
-    backoff, sleep_or_shutdown,
+    ATTEMPT_HEADER, BusHealth, BusMetrics, BusSettings, ERROR_HEADER, Envelope, QUEUE_HEADER, backoff,
+    sleep_or_shutdown,
 };
 use diesel::prelude::*;
 use erp_contracts::Event;
@@ -14,8 +14,7 @@ use erp_telemetry::TraceContext;
 use futures_lite::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{BasicProperties, Channel};
@@ -82,8 +81,7 @@ impl Subscriptions {
     where
         F: Fn(&mut PgConnection, &Envelope) -> Result<(), HandlerError> + Send + Sync + 'static,
     {
-        self.handlers
-            .insert(event_type.to_owned(), Arc::new(handler));
+        self.handlers.insert(event_type.to_owned(), Arc::new(handler));
         self
     }
 
@@ -105,11 +103,7 @@ enum Outcome {
 }
 
 /// Records the event in the inbox and runs the handler, in one transaction.
-fn apply(
-    conn: &mut PgConnection,
-    handler: &HandlerFn,
-    env: &Envelope,
-) -> Result<Outcome, HandlerError> {
+fn apply(conn: &mut PgConnection, handler: &HandlerFn, env: &Envelope) -> Result<Outcome, HandlerError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -169,9 +163,7 @@ fn header_text(d: &Delivery, name: &str) -> Option<String> {
 
 /// Reported when a consumer stream ends or the broker refused a message: reconnect.
 fn broken() -> lapin::Error {
-    lapin::Error::from(lapin::ErrorKind::InvalidConnectionState(
-        lapin::ConnectionState::Closed,
-    ))
+    lapin::Error::from(lapin::ErrorKind::InvalidConnectionState(lapin::ConnectionState::Closed))
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -182,10 +174,7 @@ fn truncate(s: &str, max: usize) -> String {
 fn forward_properties(d: &Delivery, attempt: u32, error: &str, queue: &str) -> BasicProperties {
     let mut headers = d.properties.headers().clone().unwrap_or_default();
     headers.insert(ATTEMPT_HEADER.into(), AMQPValue::LongUInt(attempt));
-    headers.insert(
-        ERROR_HEADER.into(),
-        AMQPValue::LongString(truncate(error, 1000).into()),
-    );
+    headers.insert(ERROR_HEADER.into(), AMQPValue::LongString(truncate(error, 1000).into()));
     headers.insert(QUEUE_HEADER.into(), AMQPValue::LongString(queue.into()));
     let message_id = d
         .properties
@@ -211,13 +200,7 @@ pub(crate) async fn publish_confirmed(
     props: BasicProperties,
 ) -> lapin::Result<bool> {
     let confirm = ch
-        .basic_publish(
-            "".into(),
-            queue.into(),
-            BasicPublishOptions::default(),
-            body,
-            props,
-        )
+        .basic_publish("".into(), queue.into(), BasicPublishOptions::default(), body, props)
         .await?
         .await?;
     Ok(confirm.is_ack())
@@ -263,11 +246,8 @@ impl Consumer {
         let work_ch = conn.create_channel().await?;
         let dlq_ch = conn.create_channel().await?;
         let pub_ch = conn.create_channel().await?;
-        pub_ch
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-        topology::declare_consumer_queues(&work_ch, &self.settings, &self.subs.routing_keys())
-            .await?;
+        pub_ch.confirm_select(ConfirmSelectOptions::default()).await?;
+        topology::declare_consumer_queues(&work_ch, &self.settings, &self.subs.routing_keys()).await?;
         work_ch
             .basic_qos(self.settings.prefetch, BasicQosOptions::default())
             .await?;
@@ -317,9 +297,7 @@ impl Consumer {
         delivery: Delivery,
         shutdown: &mut watch::Receiver<bool>,
     ) -> lapin::Result<()> {
-        let attempt = header_u32(&delivery, ATTEMPT_HEADER)
-            .unwrap_or(0)
-            .saturating_add(1);
+        let attempt = header_u32(&delivery, ATTEMPT_HEADER).unwrap_or(0).saturating_add(1);
         let trace = erp_telemetry::extract_amqp(delivery.properties.headers().as_ref())
             .map(|c| c.child())
             .unwrap_or_else(TraceContext::new_root);
@@ -348,9 +326,7 @@ impl Consumer {
         let env = envelope.clone();
         let result = erp_telemetry::in_context(
             trace,
-            erp_db::with_conn(&self.pool, move |conn| {
-                Ok(apply(conn, handler.as_ref(), &env))
-            }),
+            erp_db::with_conn(&self.pool, move |conn| Ok(apply(conn, handler.as_ref(), &env))),
         )
         .instrument(span.clone())
         .await;
@@ -366,10 +342,7 @@ impl Consumer {
             }
             Ok(Outcome::Duplicate) => {
                 span.in_scope(|| tracing::info!("duplicate event skipped"));
-                self.metrics
-                    .duplicates
-                    .with_label_values(&[event_type])
-                    .inc();
+                self.metrics.duplicates.with_label_values(&[event_type]).inc();
                 delivery.ack(BasicAckOptions::default()).await?;
             }
             Err(e) if e.is_transient() => {
@@ -387,7 +360,9 @@ impl Consumer {
                 let error = e.to_string();
                 let poison = matches!(e, HandlerError::Poison(_));
                 if poison || attempt >= self.settings.max_attempts() {
-                    span.in_scope(|| tracing::error!(error = %error, "handler failed for the last time; dead-lettered"));
+                    span.in_scope(
+                        || tracing::error!(error = %error, "handler failed for the last time; dead-lettered"),
+                    );
                     return self.park(pub_ch, delivery, attempt, &error).await;
                 }
                 let n = usize::try_from(attempt - 1)
@@ -406,13 +381,7 @@ impl Consumer {
         Ok(())
     }
 
-    async fn park(
-        &self,
-        pub_ch: &Channel,
-        delivery: Delivery,
-        attempt: u32,
-        error: &str,
-    ) -> lapin::Result<()> {
+    async fn park(&self, pub_ch: &Channel, delivery: Delivery, attempt: u32, error: &str) -> lapin::Result<()> {
         let props = forward_properties(&delivery, attempt, error, &self.settings.queue);
         let dlq = dead_letter_queue(&self.settings.queue);
         if !publish_confirmed(pub_ch, &dlq, &delivery.data, props).await? {
@@ -425,11 +394,7 @@ impl Consumer {
 
     /// Moves a message from the dead-letter queue into the service's own table, where it can
     /// be listed and replayed.
-    async fn record_dead_letter(
-        &self,
-        delivery: Delivery,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> lapin::Result<()> {
+    async fn record_dead_letter(&self, delivery: Delivery, shutdown: &mut watch::Receiver<bool>) -> lapin::Result<()> {
         let body = String::from_utf8_lossy(&delivery.data).into_owned();
         let envelope: Option<Envelope> = serde_json::from_slice(&delivery.data).ok();
         let message_id = delivery
@@ -439,18 +404,15 @@ impl Consumer {
             .map(|m| m.to_string())
             .unwrap_or_else(|| Uuid::now_v7().to_string());
         let error = header_text(&delivery, ERROR_HEADER).unwrap_or_else(|| "unknown".into());
-        let queue =
-            header_text(&delivery, QUEUE_HEADER).unwrap_or_else(|| self.settings.queue.clone());
-        let attempts =
-            i32::try_from(header_u32(&delivery, ATTEMPT_HEADER).unwrap_or(0)).unwrap_or(i32::MAX);
+        let queue = header_text(&delivery, QUEUE_HEADER).unwrap_or_else(|| self.settings.queue.clone());
+        let attempts = i32::try_from(header_u32(&delivery, ATTEMPT_HEADER).unwrap_or(0)).unwrap_or(i32::MAX);
         let result = erp_db::with_conn(&self.pool, move |c| {
             diesel::insert_into(bus_dead_letters::table)
                 .values((
                     bus_dead_letters::id.eq(Uuid::now_v7()),
                     bus_dead_letters::message_id.eq(&message_id),
                     bus_dead_letters::event_id.eq(envelope.as_ref().map(|e| e.id)),
-                    bus_dead_letters::event_type
-                        .eq(envelope.as_ref().map(|e| e.event_type.clone())),
+                    bus_dead_letters::event_type.eq(envelope.as_ref().map(|e| e.event_type.clone())),
                     bus_dead_letters::queue.eq(&queue),
                     bus_dead_letters::body.eq(&body),
                     bus_dead_letters::error.eq(&error),

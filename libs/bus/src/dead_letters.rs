@@ -32,11 +32,7 @@ pub struct DeadLetter {
 }
 
 /// Parked messages, newest first; `pending_only` hides ones already replayed.
-pub fn list(
-    conn: &mut PgConnection,
-    pending_only: bool,
-    limit: i64,
-) -> Result<Vec<DeadLetter>, AppError> {
+pub fn list(conn: &mut PgConnection, pending_only: bool, limit: i64) -> Result<Vec<DeadLetter>, AppError> {
     let mut q = bus_dead_letters::table
         .select(DeadLetter::as_select())
         .order(bus_dead_letters::parked_at.desc())
@@ -50,11 +46,7 @@ pub fn list(
 
 /// Sends a parked message back to the service's work queue with a fresh attempt count. The
 /// inbox keeps a replay from applying an event that was, after all, applied already.
-pub async fn replay(
-    settings: &BusSettings,
-    pool: &erp_db::Pool,
-    id: Uuid,
-) -> Result<DeadLetter, AppError> {
+pub async fn replay(settings: &BusSettings, pool: &erp_db::Pool, id: Uuid) -> Result<DeadLetter, AppError> {
     let letter = erp_db::with_conn(pool, move |c| {
         bus_dead_letters::table
             .find(id)
@@ -65,9 +57,7 @@ pub async fn replay(
     })
     .await?;
     let unavailable = |e: lapin::Error| AppError::Unavailable(format!("message broker: {e}"));
-    let conn = topology::connect(settings, "replay")
-        .await
-        .map_err(unavailable)?;
+    let conn = topology::connect(settings, "replay").await.map_err(unavailable)?;
     let ch = conn.create_channel().await.map_err(unavailable)?;
     ch.confirm_select(ConfirmSelectOptions::default())
         .await
@@ -91,9 +81,7 @@ pub async fn replay(
         .map_err(unavailable)?;
     let _ = conn.close(200, "replayed".into()).await;
     if !acked {
-        return Err(AppError::Unavailable(
-            "the broker did not accept the message".into(),
-        ));
+        return Err(AppError::Unavailable("the broker did not accept the message".into()));
     }
     tracing::info!(dead_letter = %id, queue = %settings.queue, "dead letter replayed");
     erp_db::with_conn(pool, move |c| {

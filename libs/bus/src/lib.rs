@@ -117,8 +117,7 @@ impl BusHealth {
     }
     pub fn broker_reachable(&self) -> bool {
         self.relay.load(Ordering::Relaxed)
-            && (!self.consumer_needed.load(Ordering::Relaxed)
-                || self.consumer.load(Ordering::Relaxed))
+            && (!self.consumer_needed.load(Ordering::Relaxed) || self.consumer.load(Ordering::Relaxed))
     }
 }
 
@@ -157,31 +156,15 @@ pub struct Bus {
 
 impl Bus {
     /// Starts the outbox relay and, when there are subscriptions, the consumer.
-    pub fn start(
-        settings: BusSettings,
-        pool: erp_db::Pool,
-        subscriptions: Subscriptions,
-        metrics: BusMetrics,
-    ) -> Self {
+    pub fn start(settings: BusSettings, pool: erp_db::Pool, subscriptions: Subscriptions, metrics: BusMetrics) -> Self {
         let health = Arc::new(BusHealth::default());
         let (shutdown, rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
-        let relay = relay::Relay::new(
-            settings.clone(),
-            pool.clone(),
-            health.clone(),
-            metrics.clone(),
-        );
+        let relay = relay::Relay::new(settings.clone(), pool.clone(), health.clone(), metrics.clone());
         tasks.push(tokio::spawn(relay.run(rx.clone())));
         if !subscriptions.is_empty() {
             health.consumer_needed.store(true, Ordering::Relaxed);
-            let consumer = Consumer::new(
-                settings.clone(),
-                pool,
-                subscriptions,
-                health.clone(),
-                metrics.clone(),
-            );
+            let consumer = Consumer::new(settings.clone(), pool, subscriptions, health.clone(), metrics.clone());
             tasks.push(tokio::spawn(consumer.run(rx)));
         }
         Bus {
@@ -213,10 +196,7 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 }
 
 /// Sleeps unless shut down first; true when shutting down.
-pub(crate) async fn sleep_or_shutdown(
-    d: Duration,
-    rx: &mut tokio::sync::watch::Receiver<bool>,
-) -> bool {
+pub(crate) async fn sleep_or_shutdown(d: Duration, rx: &mut tokio::sync::watch::Receiver<bool>) -> bool {
     if *rx.borrow() {
         return true;
     }

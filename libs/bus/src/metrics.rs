@@ -15,27 +15,15 @@ impl BusMetrics {
     pub fn new(registry: &Registry) -> Result<Self, prometheus::Error> {
         let by_type = |name: &str, help: &str| IntCounterVec::new(Opts::new(name, help), &["type"]);
         let m = BusMetrics {
-            published: by_type(
-                "events_published_total",
-                "events published and confirmed by the broker",
-            )?,
+            published: by_type("events_published_total", "events published and confirmed by the broker")?,
             publish_failed: IntCounter::new(
                 "events_publish_failed_total",
                 "publish attempts not confirmed by the broker",
             )?,
-            consumed: by_type(
-                "events_consumed_total",
-                "events applied by this service's handlers",
-            )?,
-            duplicates: by_type(
-                "events_duplicate_total",
-                "redelivered events skipped by the inbox",
-            )?,
+            consumed: by_type("events_consumed_total", "events applied by this service's handlers")?,
+            duplicates: by_type("events_duplicate_total", "redelivered events skipped by the inbox")?,
             failed: by_type("events_failed_total", "handler attempts that failed")?,
-            dead_lettered: IntCounter::new(
-                "events_dead_lettered_total",
-                "messages parked in the dead-letter queue",
-            )?,
+            dead_lettered: IntCounter::new("events_dead_lettered_total", "messages parked in the dead-letter queue")?,
         };
         registry.register(Box::new(m.published.clone()))?;
         registry.register(Box::new(m.publish_failed.clone()))?;

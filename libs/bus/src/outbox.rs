@@ -12,11 +12,7 @@ use erp_problem::AppError;
 use uuid::Uuid;
 
 /// Adds `event` to the outbox inside the caller's transaction; returns the event id.
-pub fn enqueue<E: Event>(
-    conn: &mut PgConnection,
-    meta: &EventMeta,
-    event: &E,
-) -> Result<Uuid, AppError> {
+pub fn enqueue<E: Event>(conn: &mut PgConnection, meta: &EventMeta, event: &E) -> Result<Uuid, AppError> {
     let data = serde_json::to_value(event).map_err(AppError::internal)?;
     enqueue_raw(conn, meta, E::TYPE, E::VERSION, data)
 }
@@ -69,11 +65,7 @@ pub struct ClaimedRow {
 }
 
 /// Claims up to `limit` unsent rows for `lease_secs`, oldest first.
-pub fn claim(
-    conn: &mut PgConnection,
-    limit: i64,
-    lease_secs: i32,
-) -> Result<Vec<ClaimedRow>, AppError> {
+pub fn claim(conn: &mut PgConnection, limit: i64, lease_secs: i32) -> Result<Vec<ClaimedRow>, AppError> {
     let mut rows = diesel::sql_query(
         "UPDATE bus_outbox SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM bus_outbox \
@@ -125,8 +117,5 @@ pub fn backlog(conn: &mut PgConnection) -> Result<i64, AppError> {
 
 /// Sent rows are kept a week for audit, then removed.
 pub fn purge_sent(conn: &mut PgConnection) -> Result<usize, AppError> {
-    Ok(
-        diesel::sql_query("DELETE FROM bus_outbox WHERE sent_at < now() - interval '7 days'")
-            .execute(conn)?,
-    )
+    Ok(diesel::sql_query("DELETE FROM bus_outbox WHERE sent_at < now() - interval '7 days'").execute(conn)?)
 }

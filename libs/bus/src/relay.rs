@@ -30,12 +30,7 @@ enum RelayError {
 }
 
 impl Relay {
-    pub fn new(
-        settings: BusSettings,
-        pool: erp_db::Pool,
-        health: Arc<BusHealth>,
-        metrics: BusMetrics,
-    ) -> Self {
+    pub fn new(settings: BusSettings, pool: erp_db::Pool, health: Arc<BusHealth>, metrics: BusMetrics) -> Self {
         Self {
             settings,
             pool,
@@ -166,11 +161,7 @@ impl Relay {
         }
         // Everything neither acked nor nacked goes back too: it may or may not have arrived, and
         // consumers' inboxes make a second delivery harmless.
-        let unconfirmed: Vec<Uuid> = rows
-            .iter()
-            .map(|r| r.id)
-            .filter(|id| !acked.contains(id))
-            .collect();
+        let unconfirmed: Vec<Uuid> = rows.iter().map(|r| r.id).filter(|id| !acked.contains(id)).collect();
         self.metrics.publish_failed.inc_by(unconfirmed.len() as u64);
         let reason = match &broker_error {
             Some(e) => format!("broker: {e}"),
@@ -190,11 +181,7 @@ impl Relay {
     }
 }
 
-async fn publish(
-    ch: &Channel,
-    exchange: &str,
-    row: &ClaimedRow,
-) -> lapin::Result<lapin::PublisherConfirm> {
+async fn publish(ch: &Channel, exchange: &str, row: &ClaimedRow) -> lapin::Result<lapin::PublisherConfirm> {
     let payload = serde_json::to_vec(&row.envelope).unwrap_or_default();
     let mut headers = FieldTable::default();
     if let Some(tp) = &row.traceparent {

@@ -5,9 +5,7 @@
 //! delayed-message plugin); `<q>.dlq` receives what failed every attempt.
 
 use crate::BusSettings;
-use lapin::options::{
-    ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
-};
+use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions};
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{Channel, Connection, ConnectionProperties, ExchangeKind};
 
@@ -20,8 +18,7 @@ pub fn dead_letter_queue(queue: &str) -> String {
 }
 
 pub async fn connect(settings: &BusSettings, role: &str) -> lapin::Result<Connection> {
-    let props = ConnectionProperties::default()
-        .with_connection_name(format!("{}-{role}", settings.service).into());
+    let props = ConnectionProperties::default().with_connection_name(format!("{}-{role}", settings.service).into());
     Connection::connect(&settings.amqp_url, props).await
 }
 
@@ -46,29 +43,18 @@ fn durable() -> QueueDeclareOptions {
 }
 
 /// Declares the work, retry and dead-letter queues and binds the work queue.
-pub async fn declare_consumer_queues(
-    ch: &Channel,
-    s: &BusSettings,
-    routing_keys: &[String],
-) -> lapin::Result<()> {
+pub async fn declare_consumer_queues(ch: &Channel, s: &BusSettings, routing_keys: &[String]) -> lapin::Result<()> {
     declare_exchange(ch, &s.exchange).await?;
     let mut work_args = FieldTable::default();
     if s.quorum {
-        work_args.insert(
-            "x-queue-type".into(),
-            AMQPValue::LongString("quorum".into()),
-        );
+        work_args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
     }
-    ch.queue_declare(s.queue.as_str().into(), durable(), work_args)
-        .await?;
+    ch.queue_declare(s.queue.as_str().into(), durable(), work_args).await?;
     for (n, delay) in s.retry_delays.iter().enumerate() {
         let mut args = FieldTable::default();
         let ttl = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
         args.insert("x-message-ttl".into(), AMQPValue::LongLongInt(ttl));
-        args.insert(
-            "x-dead-letter-exchange".into(),
-            AMQPValue::LongString("".into()),
-        );
+        args.insert("x-dead-letter-exchange".into(), AMQPValue::LongString("".into()));
         args.insert(
             "x-dead-letter-routing-key".into(),
             AMQPValue::LongString(s.queue.as_str().into()),

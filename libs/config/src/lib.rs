@@ -92,22 +92,15 @@ impl Config {
                     .collect::<Vec<_>>()
             })
             .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| {
-                [1_000, 5_000, 30_000]
-                    .into_iter()
-                    .map(Duration::from_millis)
-                    .collect()
-            });
+            .unwrap_or_else(|| [1_000, 5_000, 30_000].into_iter().map(Duration::from_millis).collect());
         let prefix = var(s, "QUEUE_PREFIX").unwrap_or_else(|| "erp".into());
         Config {
             service: s.to_owned(),
             host: var(s, "HOST").unwrap_or_else(|| "0.0.0.0".into()),
             port: parse(s, "PORT", default_port(s)),
-            database_url: var(s, "DATABASE_URL")
-                .unwrap_or_else(|| local_database_url(&format!("erp_{s}"))),
+            database_url: var(s, "DATABASE_URL").unwrap_or_else(|| local_database_url(&format!("erp_{s}"))),
             db_pool_size: parse(s, "DB_POOL_SIZE", 16),
-            amqp_url: var(s, "AMQP_URL")
-                .unwrap_or_else(|| "amqp://guest:guest@127.0.0.1:5672/%2f".into()),
+            amqp_url: var(s, "AMQP_URL").unwrap_or_else(|| "amqp://guest:guest@127.0.0.1:5672/%2f".into()),
             exchange: var(s, "EVENTS_EXCHANGE").unwrap_or_else(|| "erp.events".into()),
             queue: var(s, "QUEUE").unwrap_or_else(|| format!("{prefix}.{s}")),
             prefetch: parse(s, "PREFETCH", 32),

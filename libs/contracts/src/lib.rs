@@ -54,16 +54,8 @@ pub fn catalog() -> Vec<CatalogEntry> {
             &["warehouse"],
             "goods of a sales order are to leave the warehouse",
         ),
-        entry::<purchasing::InboundRequested>(
-            "purchasing",
-            &["warehouse"],
-            "goods of a purchase order arrived",
-        ),
-        entry::<production::ReceiptRequested>(
-            "production",
-            &["warehouse"],
-            "finished goods are to go into stock",
-        ),
+        entry::<purchasing::InboundRequested>("purchasing", &["warehouse"], "goods of a purchase order arrived"),
+        entry::<production::ReceiptRequested>("production", &["warehouse"], "finished goods are to go into stock"),
         entry::<warehouse::ItemChanged>(
             "warehouse",
             &["crm", "purchasing", "production", "finance"],
@@ -74,20 +66,12 @@ pub fn catalog() -> Vec<CatalogEntry> {
             &["crm", "finance"],
             "goods left the warehouse, with unit costs",
         ),
-        entry::<warehouse::StockShortage>(
-            "warehouse",
-            &["purchasing"],
-            "an outbound line lacks stock",
-        ),
+        entry::<warehouse::StockShortage>("warehouse", &["purchasing"], "an outbound line lacks stock"),
         entry::<warehouse::InboundConfirmed>(
             "warehouse",
             &["purchasing", "production", "finance"],
             "goods were received into stock",
         ),
-        entry::<warehouse::ThresholdCrossed>(
-            "warehouse",
-            &["hr"],
-            "an item's stock crossed its minimum or maximum",
-        ),
+        entry::<warehouse::ThresholdCrossed>("warehouse", &["hr"], "an item's stock crossed its minimum or maximum"),
     ]
 }

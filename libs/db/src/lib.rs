@@ -75,10 +75,7 @@ where
 /// twice at once when several instances start together.
 const MIGRATION_LOCK: i64 = 0x0065_7270_5f6d_6967; // "erp_mig"
 
-pub fn run_migrations(
-    conn: &mut PgConnection,
-    sets: Vec<EmbeddedMigrations>,
-) -> Result<(), AppError> {
+pub fn run_migrations(conn: &mut PgConnection, sets: Vec<EmbeddedMigrations>) -> Result<(), AppError> {
     conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
     let result = sets.into_iter().try_for_each(|set| {
         conn.run_pending_migrations(set)
@@ -128,16 +125,14 @@ pub fn ensure_database(url: &str) -> Result<(), AppError> {
     };
     let mut admin = PgConnection::establish(&admin_url)
         .map_err(|e| AppError::Unavailable(format!("cannot reach PostgreSQL: {e}")))?;
-    let found =
-        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-            .bind::<diesel::sql_types::Text, _>(&name)
-            .get_result::<Exists>(&mut admin)?;
+    let found = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+        .bind::<diesel::sql_types::Text, _>(&name)
+        .get_result::<Exists>(&mut admin)?;
     if !found.exists {
         match admin.batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name))) {
             Ok(()) => tracing::info!(database = %name, "created database"),
             // Another instance created it between our check and our CREATE.
-            Err(diesel::result::Error::DatabaseError(_, info))
-                if info.message().contains("already exists") => {}
+            Err(diesel::result::Error::DatabaseError(_, info)) if info.message().contains("already exists") => {}
             Err(e) => return Err(e.into()),
         }
     }
@@ -151,19 +146,13 @@ pub fn drop_database(url: &str) -> Result<(), AppError> {
     };
     let mut admin = PgConnection::establish(&admin_url)
         .map_err(|e| AppError::Unavailable(format!("cannot reach PostgreSQL: {e}")))?;
-    admin.batch_execute(&format!(
-        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-        quote_ident(&name)
-    ))?;
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&name)))?;
     Ok(())
 }
 
 /// Cheap liveness query for `/readyz`.
 pub async fn ping(pool: &Pool) -> Result<(), AppError> {
-    with_conn(pool, |c| {
-        c.batch_execute("SELECT 1").map_err(AppError::from)
-    })
-    .await
+    with_conn(pool, |c| c.batch_execute("SELECT 1").map_err(AppError::from)).await
 }
 
 /// Keyset pagination: clamps a client's `limit` to 1..=200, default 50.
@@ -206,11 +195,7 @@ pub fn fold_search(text: &str) -> String {
 
 /// `%text%` for ILIKE, with the wildcards a user typed taken literally.
 pub fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -234,17 +219,11 @@ mod tests {
     fn splits_urls() {
         assert_eq!(
             split_database_url("postgres://postgres@127.0.0.1:5432/erp_hr"),
-            Some((
-                "postgres://postgres@127.0.0.1:5432/postgres".into(),
-                "erp_hr".into()
-            ))
+            Some(("postgres://postgres@127.0.0.1:5432/postgres".into(), "erp_hr".into()))
         );
         assert_eq!(
             split_database_url("postgres://u:p@h/db?sslmode=disable"),
-            Some((
-                "postgres://u:p@h/postgres?sslmode=disable".into(),
-                "db".into()
-            ))
+            Some(("postgres://u:p@h/postgres?sslmode=disable".into(), "db".into()))
         );
         assert_eq!(split_database_url("postgres://h"), None);
     }

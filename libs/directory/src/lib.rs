@@ -72,10 +72,7 @@ pub struct ManagerRef {
 }
 
 /// Applies a change unless a newer revision is already known (redeliveries may come late).
-pub fn apply_employee_changed(
-    conn: &mut PgConnection,
-    e: &EmployeeChanged,
-) -> Result<(), AppError> {
+pub fn apply_employee_changed(conn: &mut PgConnection, e: &EmployeeChanged) -> Result<(), AppError> {
     use directory_employees as d;
     let dept = e.department.as_ref();
     let values = (
@@ -101,9 +98,7 @@ pub fn apply_employee_changed(
     match known {
         Some(revision) if revision >= e.revision => {}
         Some(_) => {
-            diesel::update(d::table.find(e.employee_id))
-                .set(values)
-                .execute(conn)?;
+            diesel::update(d::table.find(e.employee_id)).set(values).execute(conn)?;
         }
         None => {
             diesel::insert_into(d::table)

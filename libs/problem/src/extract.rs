@@ -112,12 +112,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         let message = inner.to_string();
         let message = without_position(&message);
         match inner.classify() {
-            Category::Data => {
-                AppError::Validation(vec![FieldError::new(field_path(&parent, message), message)])
-            }
-            Category::Syntax | Category::Eof | Category::Io => {
-                AppError::BadRequest(format!("malformed JSON: {inner}"))
-            }
+            Category::Data => AppError::Validation(vec![FieldError::new(field_path(&parent, message), message)]),
+            Category::Syntax | Category::Eof | Category::Io => AppError::BadRequest(format!("malformed JSON: {inner}")),
         }
     })?;
     de.end()
@@ -145,20 +141,16 @@ pub fn json_error_handler(err: JsonPayloadError, _req: &HttpRequest) -> actix_we
                 "the request body must be application/json",
             ),
         ),
-        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            problem_error(
-                "payload",
-                Problem::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload-too-large",
-                    "Request body rejected",
-                    "the request body is too large",
-                ),
-            )
-        }
-        other => {
-            AppError::BadRequest(format!("the request body could not be read: {other}")).into()
-        }
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => problem_error(
+            "payload",
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Request body rejected",
+                "the request body is too large",
+            ),
+        ),
+        other => AppError::BadRequest(format!("the request body could not be read: {other}")).into(),
     }
 }
 
@@ -208,11 +200,7 @@ mod tests {
         match parse_json::<Doc>(body).unwrap_err() {
             AppError::Validation(errs) => {
                 assert_eq!(errs[0].field, "lines[1].quantity");
-                assert!(
-                    errs[0].message.contains("invalid type"),
-                    "{}",
-                    errs[0].message
-                );
+                assert!(errs[0].message.contains("invalid type"), "{}", errs[0].message);
             }
             other => panic!("{other:?}"),
         }
@@ -226,9 +214,6 @@ mod tests {
 
     #[test]
     fn empty_body_is_400() {
-        assert!(matches!(
-            parse_json::<Doc>(b"  ").unwrap_err(),
-            AppError::BadRequest(_)
-        ));
+        assert!(matches!(parse_json::<Doc>(b"  ").unwrap_err(), AppError::BadRequest(_)));
     }
 }

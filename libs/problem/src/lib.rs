@@ -143,9 +143,7 @@ impl AppError {
     pub fn to_problem(&self) -> Problem {
         use StatusCode as S;
         match self {
-            AppError::BadRequest(d) => {
-                Problem::new(S::BAD_REQUEST, "bad-request", "Malformed request", d)
-            }
+            AppError::BadRequest(d) => Problem::new(S::BAD_REQUEST, "bad-request", "Malformed request", d),
             AppError::Validation(errors) => Problem {
                 errors: errors.clone(),
                 ..Problem::new(
@@ -159,24 +157,12 @@ impl AppError {
                         .join("; "),
                 )
             },
-            AppError::Unauthorized(d) => Problem::new(
-                S::UNAUTHORIZED,
-                "unauthorized",
-                "Authentication required",
-                d,
-            ),
+            AppError::Unauthorized(d) => Problem::new(S::UNAUTHORIZED, "unauthorized", "Authentication required", d),
             AppError::Forbidden(d) => Problem::new(S::FORBIDDEN, "forbidden", "Not allowed", d),
             AppError::NotFound(d) => Problem::new(S::NOT_FOUND, "not-found", "Not found", d),
-            AppError::Conflict { slug, detail } => {
-                Problem::new(S::CONFLICT, slug, "Conflict", detail)
-            }
+            AppError::Conflict { slug, detail } => Problem::new(S::CONFLICT, slug, "Conflict", detail),
             AppError::Refused(p) => (**p).clone(),
-            AppError::Unavailable(d) => Problem::new(
-                S::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Service unavailable",
-                d,
-            ),
+            AppError::Unavailable(d) => Problem::new(S::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", d),
             AppError::Pool(_) => Problem::new(
                 S::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -214,12 +200,7 @@ pub fn is_retryable_db_error(e: &DieselError) -> bool {
 fn database_problem(e: &DieselError) -> Problem {
     use StatusCode as S;
     match e {
-        DieselError::NotFound => Problem::new(
-            S::NOT_FOUND,
-            "not-found",
-            "Not found",
-            "the record does not exist",
-        ),
+        DieselError::NotFound => Problem::new(S::NOT_FOUND, "not-found", "Not found", "the record does not exist"),
         DieselError::DatabaseError(kind, info) => match kind {
             DatabaseErrorKind::UniqueViolation => Problem::new(
                 S::CONFLICT,
@@ -227,9 +208,7 @@ fn database_problem(e: &DieselError) -> Problem {
                 "Conflict",
                 format!(
                     "a record with the same {} already exists",
-                    info.constraint_name()
-                        .map(constraint_subject)
-                        .unwrap_or("key")
+                    info.constraint_name().map(constraint_subject).unwrap_or("key")
                 ),
             ),
             DatabaseErrorKind::SerializationFailure => Problem::new(
@@ -244,22 +223,18 @@ fn database_problem(e: &DieselError) -> Problem {
                 "Invalid values",
                 "a referenced record does not exist or is still in use",
             ),
-            DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
-                Problem::new(
-                    S::UNPROCESSABLE_ENTITY,
-                    "validation",
-                    "Invalid values",
-                    "a value breaks a rule of the record",
-                )
-            }
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
-                Problem::new(
-                    S::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "Service unavailable",
-                    "the database is not reachable; try again shortly",
-                )
-            }
+            DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => Problem::new(
+                S::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid values",
+                "a value breaks a rule of the record",
+            ),
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => Problem::new(
+                S::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the database is not reachable; try again shortly",
+            ),
             _ if is_deadlock(info.as_ref()) => Problem::new(
                 S::CONFLICT,
                 "concurrent-update",
@@ -275,10 +250,7 @@ fn database_problem(e: &DieselError) -> Problem {
 /// `employees_code_key` → `code`: tells the client which value clashed, nothing more.
 fn constraint_subject(name: &str) -> &str {
     let trimmed = name.strip_suffix("_key").unwrap_or(name);
-    trimmed
-        .split_once('_')
-        .map(|(_, rest)| rest)
-        .unwrap_or(trimmed)
+    trimmed.split_once('_').map(|(_, rest)| rest).unwrap_or(trimmed)
 }
 
 impl ResponseError for AppError {
@@ -322,10 +294,7 @@ mod tests {
 
     #[test]
     fn not_found_from_diesel() {
-        assert_eq!(
-            AppError::from(DieselError::NotFound).to_problem().status,
-            404
-        );
+        assert_eq!(AppError::from(DieselError::NotFound).to_problem().status, 404);
     }
 
     #[test]

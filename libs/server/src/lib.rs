@@ -139,10 +139,7 @@ fn base_document(def: &ServiceDef) -> OpenApi {
                 .build(),
         ),
     );
-    api.security = Some(vec![SecurityRequirement::new(
-        "bearer",
-        Vec::<String>::new(),
-    )]);
+    api.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
     api
 }
 
@@ -158,11 +155,7 @@ impl Default for StartOptions {
         let workers = std::env::var("HTTP_WORKERS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(2)
-            });
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
         Self {
             quorum_queues: true,
             workers,
@@ -201,10 +194,7 @@ impl RunningService {
 
     /// Runs until the server stops (Ctrl-C or SIGTERM), then stops the bus.
     pub async fn wait(self) -> std::io::Result<()> {
-        let result = self
-            .server_task
-            .await
-            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        let result = self.server_task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
         self.bus.stop().await;
         result
     }
@@ -223,9 +213,8 @@ async fn prepare_database(def: &ServiceDef, config: &Config) -> Result<(), AppEr
         let result = tokio::task::spawn_blocking(move || {
             use diesel::Connection;
             erp_db::ensure_database(&url)?;
-            let mut conn = PgConnection::establish(&url).map_err(|e| {
-                AppError::Unavailable(format!("cannot connect to the database: {e}"))
-            })?;
+            let mut conn = PgConnection::establish(&url)
+                .map_err(|e| AppError::Unavailable(format!("cannot connect to the database: {e}")))?;
             erp_db::run_migrations(&mut conn, sets)?;
             if let Some(init) = init {
                 erp_db::transaction_sync(&mut conn, |c| init(c, &cfg))?;
@@ -246,18 +235,12 @@ async fn prepare_database(def: &ServiceDef, config: &Config) -> Result<(), AppEr
     }
 }
 
-pub async fn start(
-    def: ServiceDef,
-    config: Config,
-    options: StartOptions,
-) -> std::io::Result<RunningService> {
+pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> std::io::Result<RunningService> {
     erp_telemetry::init(config.log_json);
     if config.uses_dev_secret() {
         tracing::warn!("JWT_SECRET is not set: using the development secret; set it in production");
     }
-    prepare_database(&def, &config)
-        .await
-        .map_err(std::io::Error::other)?;
+    prepare_database(&def, &config).await.map_err(std::io::Error::other)?;
     let pool = erp_db::pool(&config.database_url, config.db_pool_size);
     let metrics = Metrics::new(&config.service, pool.clone()).map_err(std::io::Error::other)?;
     let bus_settings = bus_settings(&config, options.quorum_queues);
@@ -322,9 +305,7 @@ pub async fn start(
 /// `main` of every service binary; `--openapi` prints the document and exits.
 pub async fn run_main(def: ServiceDef) -> std::io::Result<()> {
     if std::env::args().any(|a| a == "--openapi") {
-        let json = openapi(&def)
-            .to_pretty_json()
-            .map_err(std::io::Error::other)?;
+        let json = openapi(&def).to_pretty_json().map_err(std::io::Error::other)?;
         println!("{json}");
         return Ok(());
     }

@@ -10,9 +10,7 @@ use actix_web::{
     web,
 };
 use erp_bus::BusMetrics;
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -34,17 +32,12 @@ impl Metrics {
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
-                vec![
-                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-                ],
-            ),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
             &["method", "route"],
         )?;
-        let outbox_backlog = IntGauge::new(
-            "outbox_backlog",
-            "events waiting in the outbox for the broker",
-        )?;
+        let outbox_backlog = IntGauge::new("outbox_backlog", "events waiting in the outbox for the broker")?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(outbox_backlog.clone()))?;
@@ -84,10 +77,7 @@ pub async fn track(
     let started = Instant::now();
     let res = next.call(req).await?;
     if let Some(ctx) = ctx {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
         let status = res.status().as_u16().to_string();
         ctx.metrics
             .requests

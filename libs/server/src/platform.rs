@@ -24,13 +24,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 pub async fn not_found() -> HttpResponse {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "not-found",
-        "Not found",
-        "no such resource",
-    )
-    .response()
+    Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such resource").response()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,10 +73,7 @@ async fn readyz(ctx: web::Data<AppContext>) -> Result<web::Json<Readiness>, AppE
     if !broker {
         down.push("message broker");
     }
-    Err(AppError::Unavailable(format!(
-        "not reachable: {}",
-        down.join(", ")
-    )))
+    Err(AppError::Unavailable(format!("not reachable: {}", down.join(", "))))
 }
 
 /// Prometheus text: request counts and latencies, events published/consumed/failed, outbox backlog.

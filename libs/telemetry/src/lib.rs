@@ -44,11 +44,7 @@ fn random<const N: usize>() -> [u8; N] {
 }
 
 fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != N * 2
-        || !s
-            .bytes()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
-    {
+    if s.len() != N * 2 || !s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
         return None;
     }
     let mut out = [0u8; N];
@@ -131,8 +127,8 @@ static INIT: Once = Once::new();
 /// Installs the global subscriber once per process (tests start several services in one).
 pub fn init(json: bool) {
     INIT.call_once(|| {
-        let filter = EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| EnvFilter::new("info,lapin=warn,actix_server=warn"));
+        let filter =
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,lapin=warn,actix_server=warn"));
         let result = if json {
             tfmt()
                 .json()
@@ -179,19 +175,11 @@ pub async fn request_tracing(
     );
     let started = Instant::now();
     let quiet = matches!(req.path(), "/healthz" | "/readyz" | "/metrics");
-    let result = in_context(ctx, next.call(req))
-        .instrument(span.clone())
-        .await;
+    let result = in_context(ctx, next.call(req)).instrument(span.clone()).await;
     let mut res = result?;
     let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     if !quiet {
-        span.in_scope(|| {
-            tracing::info!(
-                status = res.status().as_u16(),
-                elapsed_us,
-                "request completed"
-            )
-        });
+        span.in_scope(|| tracing::info!(status = res.status().as_u16(), elapsed_us, "request completed"));
     }
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {

@@ -56,8 +56,7 @@ impl TestEnv {
         let mut c = Config::from_env(service);
         c.host = "127.0.0.1".into();
         c.port = 0;
-        c.database_url =
-            erp_config::local_database_url(&format!("erp_test_{}_{}", service, self.id));
+        c.database_url = erp_config::local_database_url(&format!("erp_test_{}_{}", service, self.id));
         c.db_pool_size = 8;
         c.amqp_url = amqp_url();
         c.exchange = self.exchange.clone();
@@ -73,11 +72,7 @@ impl TestEnv {
         self.start_with(def, |_| {}).await
     }
 
-    pub async fn start_with(
-        &self,
-        def: ServiceDef,
-        customize: impl FnOnce(&mut Config),
-    ) -> TestService {
+    pub async fn start_with(&self, def: ServiceDef, customize: impl FnOnce(&mut Config)) -> TestService {
         let mut config = self.config(def.name);
         customize(&mut config);
         self.start_config(def, config).await
@@ -92,7 +87,7 @@ impl TestEnv {
         let running = erp_server::start(def, config.clone(), options)
             .await
             .expect("service starts");
-        TestService {
+        let service = TestService {
             base: running.base_url(),
             bus_settings: running.bus_settings.clone(),
             pool: running.pool.clone(),
@@ -101,7 +96,9 @@ impl TestEnv {
             client: self.client.clone(),
             keys: self.keys.clone(),
             keep_database: false,
-        }
+        };
+        service.wait_ready().await;
+        service
     }
 
     /// A token for a made-up employee holding `roles`.
@@ -110,10 +107,7 @@ impl TestEnv {
     }
 
     pub fn token_for(&self, user: &CurrentUser) -> String {
-        self.keys
-            .issue(user, Duration::from_secs(600))
-            .expect("token")
-            .0
+        self.keys.issue(user, Duration::from_secs(600)).expect("token").0
     }
 }
 
@@ -124,9 +118,7 @@ impl Drop for TestEnv {
             if let Ok(conn) = lapin::Connection::connect(&amqp_url(), Default::default()).await
                 && let Ok(ch) = conn.create_channel().await
             {
-                let _ = ch
-                    .exchange_delete(exchange.as_str().into(), Default::default())
-                    .await;
+                let _ = ch.exchange_delete(exchange.as_str().into(), Default::default()).await;
                 let _ = conn.close(200, "test done".into()).await;
             }
         });
@@ -137,10 +129,7 @@ impl Drop for TestEnv {
 /// be a current-thread one that is busy dropping us.
 fn run_cleanup<F: Future<Output = ()> + Send + 'static>(f: F) {
     let _ = std::thread::spawn(move || {
-        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
             rt.block_on(f);
         }
     })
@@ -192,13 +181,7 @@ impl TestService {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> Resp {
+    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Resp {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -215,23 +198,15 @@ impl TestService {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        self.call(reqwest::Method::POST, path, token, Some(body))
-            .await
+        self.call(reqwest::Method::POST, path, token, Some(body)).await
     }
 
     pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        self.call(reqwest::Method::PUT, path, token, Some(body))
-            .await
+        self.call(reqwest::Method::PUT, path, token, Some(body)).await
     }
 
     /// Sends raw bytes as the body (malformed JSON tests).
-    pub async fn post_raw(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        content_type: &str,
-        body: &str,
-    ) -> Resp {
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Resp {
         let mut req = self
             .client
             .post(self.url(path))
@@ -245,11 +220,7 @@ impl TestService {
 
     /// Publishes an event to this service's exchange as another service would (envelope,
     /// persistent, confirmed); returns the envelope so a test can publish it again.
-    pub async fn publish_event<E: erp_contracts::Event>(
-        &self,
-        source: &str,
-        event: &E,
-    ) -> erp_bus::Envelope {
+    pub async fn publish_event<E: erp_contracts::Event>(&self, source: &str, event: &E) -> erp_bus::Envelope {
         let envelope = erp_bus::Envelope {
             id: Uuid::now_v7(),
             event_type: E::TYPE.to_owned(),
@@ -273,9 +244,7 @@ impl TestService {
             .await
             .expect("broker reachable");
         let ch = conn.create_channel().await.expect("channel");
-        ch.confirm_select(Default::default())
-            .await
-            .expect("confirms");
+        ch.confirm_select(Default::default()).await.expect("confirms");
         let props = lapin::BasicProperties::default()
             .with_message_id(envelope.id.to_string().into())
             .with_type(envelope.event_type.as_str().into())
@@ -315,6 +284,17 @@ impl TestService {
         .into_iter()
         .map(|e| e["data"].clone())
         .collect()
+    }
+
+    /// Waits until `/readyz` answers 200: the consumer has declared and bound its queue, so an
+    /// event published from now on reaches it.
+    pub async fn wait_ready(&self) {
+        let ready = eventually(Duration::from_secs(30), &mut || async {
+            let ok = self.client.get(self.url("/readyz")).send().await.is_ok_and(|r| r.status().is_success());
+            ok.then_some(())
+        })
+        .await;
+        assert!(ready.is_some(), "{} did not become ready within 30 s", self.config.service);
     }
 
     /// Polls `check` until it returns Some or `timeout` passes.
@@ -372,8 +352,8 @@ async fn read(res: reqwest::Response) -> Resp {
         .unwrap_or("")
         .to_owned();
     let bytes = res.bytes().await.unwrap_or_default();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    let body =
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     Resp {
         status,
         content_type,
@@ -396,8 +376,7 @@ impl Drop for TestService {
         run_cleanup(async move {
             // Time for a consumer caught mid-connect to see the stop signal.
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            if let Ok(conn) =
-                lapin::Connection::connect(&settings.amqp_url, Default::default()).await
+            if let Ok(conn) = lapin::Connection::connect(&settings.amqp_url, Default::default()).await
                 && let Ok(ch) = conn.create_channel().await
             {
                 let _ = erp_bus::topology::delete_consumer_queues(&ch, &settings).await;

@@ -47,12 +47,7 @@ impl TcpProxy {
                 });
             }
         });
-        Ok(Self {
-            addr,
-            down,
-            cut,
-            task,
-        })
+        Ok(Self { addr, down, cut, task })
     }
 
     /// Drops every open connection and refuses new ones.

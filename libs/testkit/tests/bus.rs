@@ -83,8 +83,7 @@ struct Flag {
 
 fn probe_subscriptions() -> Subscriptions {
     Subscriptions::new().on::<ThingHappened, _>(|conn, env: &Envelope, e| {
-        let switch: Flag =
-            diesel::sql_query("SELECT fail FROM probe_switch WHERE id = 1").get_result(conn)?;
+        let switch: Flag = diesel::sql_query("SELECT fail FROM probe_switch WHERE id = 1").get_result(conn)?;
         if switch.fail {
             return Err(HandlerError::Failed(AppError::internal(
                 "the probe is switched to fail",
@@ -116,11 +115,9 @@ struct Count {
 }
 
 async fn count(svc: &TestService, sql: &'static str) -> i64 {
-    erp_db::with_conn(&svc.pool, move |c| {
-        Ok(diesel::sql_query(sql).get_result::<Count>(c)?.n)
-    })
-    .await
-    .unwrap()
+    erp_db::with_conn(&svc.pool, move |c| Ok(diesel::sql_query(sql).get_result::<Count>(c)?.n))
+        .await
+        .unwrap()
 }
 
 async fn set_failing(svc: &TestService, fail: bool) {
@@ -190,11 +187,7 @@ async fn an_event_waits_in_the_outbox_while_the_broker_is_unreachable_and_is_del
     proxy.cut();
     wait_ready(&svc, false).await;
     let res = svc
-        .post(
-            "/api/v1/things",
-            Some(&token),
-            &json!({"label": "during the outage"}),
-        )
+        .post("/api/v1/things", Some(&token), &json!({"label": "during the outage"}))
         .await;
     assert_eq!(res.status, 201, "{:?}", res.body);
     assert_eq!(
@@ -204,18 +197,11 @@ async fn an_event_waits_in_the_outbox_while_the_broker_is_unreachable_and_is_del
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        count(
-            &svc,
-            "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL"
-        )
-        .await,
+        count(&svc, "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL").await,
         1,
         "the event waits in the outbox"
     );
-    assert_eq!(
-        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
-        0
-    );
+    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 0);
 
     proxy.restore();
     wait_count(
@@ -234,11 +220,7 @@ async fn an_event_waits_in_the_outbox_while_the_broker_is_unreachable_and_is_del
         "applied exactly once"
     );
     assert_eq!(
-        count(
-            &svc,
-            "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL"
-        )
-        .await,
+        count(&svc, "SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL").await,
         0
     );
     assert_eq!(count(&svc, "SELECT count(*) AS n FROM bus_inbox").await, 1);
@@ -289,10 +271,7 @@ async fn the_same_event_delivered_twice_changes_nothing_the_second_time() {
     })
     .await;
     assert_eq!(dupes, Some(3), "three redeliveries seen as duplicates");
-    assert_eq!(
-        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
-        1
-    );
+    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 1);
     assert_eq!(count(&svc, "SELECT count(*) AS n FROM bus_inbox").await, 1);
 }
 
@@ -318,10 +297,7 @@ async fn a_failing_handler_ends_in_the_dead_letter_queue_and_a_replay_after_the_
     wait_ready(&svc, true).await;
     let user = env.token(&[Role::Employee]);
     let operator = env.token(&[Role::GeneralManager]);
-    assert_eq!(
-        svc.get("/api/v1/dead-letters", Some(&user)).await.status,
-        403
-    );
+    assert_eq!(svc.get("/api/v1/dead-letters", Some(&user)).await.status, 403);
 
     set_failing(&svc, true).await;
     let res = svc
@@ -337,16 +313,10 @@ async fn a_failing_handler_ends_in_the_dead_letter_queue_and_a_replay_after_the_
     assert_eq!(letters.len(), 1);
     let letter = &letters[0];
     let max_attempts = i32::try_from(svc.config.max_attempts()).unwrap();
-    assert_eq!(
-        letter.attempts, max_attempts,
-        "tried the set number of times"
-    );
+    assert_eq!(letter.attempts, max_attempts, "tried the set number of times");
     assert!(letter.error.contains("internal"), "{}", letter.error);
     assert_eq!(letter.event_type.as_deref(), Some(ThingHappened::TYPE));
-    assert_eq!(
-        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
-        0
-    );
+    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 0);
 
     set_failing(&svc, false).await;
     let res = svc
@@ -375,10 +345,7 @@ async fn a_failing_handler_ends_in_the_dead_letter_queue_and_a_replay_after_the_
         .await;
     assert_eq!(res.status, 200);
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(
-        count(&svc, "SELECT count(*) AS n FROM probe_effects").await,
-        1
-    );
+    assert_eq!(count(&svc, "SELECT count(*) AS n FROM probe_effects").await, 1);
     let all: Vec<Letter> = serde_json::from_value(
         svc.get("/api/v1/dead-letters?pending=false", Some(&operator))
             .await
@@ -441,16 +408,9 @@ async fn a_poison_message_is_parked_and_does_not_block_the_queue() {
     })
     .await
     .expect("both poison messages parked");
-    assert!(
-        letters
-            .iter()
-            .any(|l| l.error.contains("not an event envelope"))
-    );
+    assert!(letters.iter().any(|l| l.error.contains("not an event envelope")));
     assert!(letters.iter().any(|l| l.error.contains("does not match")));
-    assert!(
-        letters.iter().all(|l| l.attempts == 1),
-        "poison is not retried"
-    );
+    assert!(letters.iter().all(|l| l.attempts == 1), "poison is not retried");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -468,13 +428,7 @@ async fn the_trace_of_a_request_travels_with_its_event() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    let echoed = res
-        .headers()
-        .get("traceparent")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let echoed = res.headers().get("traceparent").unwrap().to_str().unwrap().to_owned();
     assert!(echoed.contains(trace_id), "{echoed}");
     assert!(res.headers().get("x-request-id").is_some());
 

@@ -15,20 +15,14 @@ const ADMIN_CODE: &str = "admin";
 const ADMIN_PASSWORD: &str = "admin-pass-1";
 
 async fn start_hr(env: &TestEnv) -> TestService {
-    env.start_with(hr::service(), |c| {
-        c.admin_password = Some(ADMIN_PASSWORD.into())
-    })
-    .await
+    env.start_with(hr::service(), |c| c.admin_password = Some(ADMIN_PASSWORD.into()))
+        .await
 }
 
 /// The status is `status` and the body is a matching problem+json document.
 #[track_caller]
 fn assert_problem(resp: &Resp, status: u16) {
-    assert_eq!(
-        resp.status, status,
-        "unexpected status; body: {}",
-        resp.body
-    );
+    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
     assert!(
         resp.is_problem(),
         "expected problem+json {status}, got content-type {:?} and body {}",
@@ -52,11 +46,7 @@ fn error_fields(resp: &Resp) -> Vec<String> {
 #[track_caller]
 fn assert_invalid_field(resp: &Resp, field: &str) {
     assert_problem(resp, 422);
-    assert_eq!(
-        resp.body["type"], "/problems/validation",
-        "body: {}",
-        resp.body
-    );
+    assert_eq!(resp.body["type"], "/problems/validation", "body: {}", resp.body);
     assert!(
         error_fields(resp).iter().any(|f| f == field),
         "expected a field error on `{field}`, got {}",
@@ -92,19 +82,10 @@ async fn session(hr: &TestService, code: &str, password: &str) -> Value {
 }
 
 async fn admin_token(hr: &TestService) -> String {
-    text(
-        &session(hr, ADMIN_CODE, ADMIN_PASSWORD).await,
-        "access_token",
-    )
-    .to_owned()
+    text(&session(hr, ADMIN_CODE, ADMIN_PASSWORD).await, "access_token").to_owned()
 }
 
-async fn create_department(
-    hr: &TestService,
-    token: &str,
-    code: &str,
-    parent_id: Option<&str>,
-) -> Value {
+async fn create_department(hr: &TestService, token: &str, code: &str, parent_id: Option<&str>) -> Value {
     let r = hr
         .post(
             "/api/v1/departments",
@@ -139,11 +120,7 @@ async fn seeded_admin_logs_in_and_reads_own_profile() {
 
     let r = login(&hr, ADMIN_CODE, ADMIN_PASSWORD).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(
-        r.content_type.starts_with("application/json"),
-        "{}",
-        r.content_type
-    );
+    assert!(r.content_type.starts_with("application/json"), "{}", r.content_type);
     let access = text(&r.body, "access_token");
     assert!(!access.is_empty());
     assert!(!text(&r.body, "refresh_token").is_empty());
@@ -226,11 +203,7 @@ async fn bad_requests_get_precise_problems_never_500() {
 
     // A value of the wrong type names the field.
     let r = hr
-        .post(
-            "/api/v1/employees",
-            Some(&admin),
-            &json!({ "code": "NV1", "name": 5 }),
-        )
+        .post("/api/v1/employees", Some(&admin), &json!({ "code": "NV1", "name": 5 }))
         .await;
     assert_problem(&r, 422);
     assert_eq!(r.body["errors"][0]["field"], "name", "{}", r.body);
@@ -244,10 +217,7 @@ async fn bad_requests_get_precise_problems_never_500() {
 
     // An unknown employee.
     let r = hr
-        .get(
-            &format!("/api/v1/employees/{}", Uuid::now_v7()),
-            Some(&admin),
-        )
+        .get(&format!("/api/v1/employees/{}", Uuid::now_v7()), Some(&admin))
         .await;
     assert_problem(&r, 404);
     assert_eq!(r.body["type"], "/problems/not-found");
@@ -279,11 +249,7 @@ async fn bad_requests_get_precise_problems_never_500() {
     let r = hr.get("/api/v1/employees", None).await;
     assert_problem(&r, 401);
     let r = hr
-        .post(
-            "/api/v1/employees",
-            None,
-            &json!({ "code": "NV1", "name": "A" }),
-        )
+        .post("/api/v1/employees", None, &json!({ "code": "NV1", "name": "A" }))
         .await;
     assert_problem(&r, 401);
 
@@ -309,10 +275,7 @@ async fn bad_requests_get_precise_problems_never_500() {
 
     // A token signed with another secret.
     let foreign = erp_auth::JwtKeys::new("some-other-secret")
-        .issue(
-            &erp_testkit::test_user(&[Role::HrAdmin]),
-            Duration::from_secs(600),
-        )
+        .issue(&erp_testkit::test_user(&[Role::HrAdmin]), Duration::from_secs(600))
         .unwrap()
         .0;
     let r = hr.get("/api/v1/employees", Some(&foreign)).await;
@@ -377,14 +340,9 @@ async fn employees_lifecycle() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert!(
-        roles.contains(&"sales") && roles.contains(&"employee"),
-        "{roles:?}"
-    );
+    assert!(roles.contains(&"sales") && roles.contains(&"employee"), "{roles:?}");
 
-    let got = hr
-        .get(&format!("/api/v1/employees/{a_id}"), Some(&admin))
-        .await;
+    let got = hr.get(&format!("/api/v1/employees/{a_id}"), Some(&admin)).await;
     assert_eq!(got.status, 200, "{}", got.body);
     assert_eq!(got.body["code"], "NV001");
     assert_eq!(got.body["department_id"], dept_id.as_str());
@@ -400,12 +358,7 @@ async fn employees_lifecycle() {
     assert_problem(&dup, 409);
 
     // Update with the version read: version goes up.
-    let b = create_employee(
-        &hr,
-        &admin,
-        json!({ "code": "NV002", "name": "Trần Thị Bình" }),
-    )
-    .await;
+    let b = create_employee(&hr, &admin, json!({ "code": "NV002", "name": "Trần Thị Bình" })).await;
     let b_id = text(&b, "id").to_owned();
     let updated = hr
         .put(
@@ -428,9 +381,7 @@ async fn employees_lifecycle() {
         )
         .await;
     assert_problem(&stale, 409);
-    let got = hr
-        .get(&format!("/api/v1/employees/{b_id}"), Some(&admin))
-        .await;
+    let got = hr.get(&format!("/api/v1/employees/{b_id}"), Some(&admin)).await;
     assert_eq!(got.body["name"], "Trần Thị Bình");
     assert_eq!(got.body["version"], 2);
 
@@ -452,9 +403,7 @@ async fn employees_lifecycle() {
         )
         .await;
     assert_invalid_field(&own, "manager_id");
-    let got = hr
-        .get(&format!("/api/v1/employees/{a_id}"), Some(&admin))
-        .await;
+    let got = hr.get(&format!("/api/v1/employees/{a_id}"), Some(&admin)).await;
     assert_eq!(got.body["manager_id"], Value::Null);
     assert_eq!(got.body["version"], 1);
 
@@ -472,10 +421,7 @@ async fn employees_lifecycle() {
     assert_eq!(off.body["version"], 2);
     let refused = login(&hr, "NV001", "an-password-1").await;
     assert_problem(&refused, 401);
-    assert_eq!(
-        detail(&refused),
-        detail(&login(&hr, "NV001", "wrong-password").await)
-    );
+    assert_eq!(detail(&refused), detail(&login(&hr, "NV001", "wrong-password").await));
     let refresh = hr
         .post(
             "/api/v1/auth/refresh",
@@ -489,32 +435,18 @@ async fn employees_lifecycle() {
     assert_eq!(inactive.status, 200, "{}", inactive.body);
     assert_eq!(ids_of(&inactive.body), vec![a_id.clone()]);
     assert_eq!(inactive.body["items"][0]["active"], false);
-    let active = ids_of(
-        &hr.get("/api/v1/employees?active=true", Some(&admin))
+    let active = ids_of(&hr.get("/api/v1/employees?active=true", Some(&admin)).await.body);
+    assert!(!active.contains(&a_id) && active.contains(&b_id), "{active:?}");
+    let in_dept = ids_of(
+        &hr.get(&format!("/api/v1/employees?department_id={dept_id}"), Some(&admin))
             .await
             .body,
-    );
-    assert!(
-        !active.contains(&a_id) && active.contains(&b_id),
-        "{active:?}"
-    );
-    let in_dept = ids_of(
-        &hr.get(
-            &format!("/api/v1/employees?department_id={dept_id}"),
-            Some(&admin),
-        )
-        .await
-        .body,
     );
     assert_eq!(in_dept.len(), 2, "{in_dept:?}");
 
     // And reactivation lets them back in.
     let on = hr
-        .post(
-            &format!("/api/v1/employees/{a_id}/activate"),
-            Some(&admin),
-            &json!({}),
-        )
+        .post(&format!("/api/v1/employees/{a_id}/activate"), Some(&admin), &json!({}))
         .await;
     assert_eq!(on.status, 200, "{}", on.body);
     assert_eq!(on.body["active"], true);
@@ -537,37 +469,23 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
     let s1 = session(&hr, "NV010", "first-password").await;
     let r1 = text(&s1, "refresh_token").to_owned();
     let refreshed = hr
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({ "refresh_token": r1 }),
-        )
+        .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r1 }))
         .await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.body);
     let r2 = text(&refreshed.body, "refresh_token").to_owned();
     assert_ne!(r1, r2);
     assert_eq!(refreshed.body["employee"]["code"], "NV010");
-    let me = hr
-        .get("/api/v1/me", Some(text(&refreshed.body, "access_token")))
-        .await;
+    let me = hr.get("/api/v1/me", Some(text(&refreshed.body, "access_token"))).await;
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.body["code"], "NV010");
 
     // Reusing the old refresh token is refused and revokes every session, the new one included.
     let reuse = hr
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({ "refresh_token": r1 }),
-        )
+        .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r1 }))
         .await;
     assert_problem(&reuse, 401);
     let after = hr
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({ "refresh_token": r2 }),
-        )
+        .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r2 }))
         .await;
     assert_problem(&after, 401);
 
@@ -589,11 +507,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
         .await;
     assert_eq!(out.status, 204, "{}", out.body);
     let after = hr
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({ "refresh_token": r3 }),
-        )
+        .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r3 }))
         .await;
     assert_problem(&after, 401);
 
@@ -675,9 +589,7 @@ async fn api_keys_exchange_and_revoke() {
     assert!(!list.body.to_string().contains(&secret));
 
     // Exchange the key for an access token carrying the key's roles.
-    let tok = hr
-        .post("/api/v1/auth/token", None, &json!({ "api_key": secret }))
-        .await;
+    let tok = hr.post("/api/v1/auth/token", None, &json!({ "api_key": secret })).await;
     assert_eq!(tok.status, 200, "{}", tok.body);
     assert_eq!(tok.body["token_type"], "Bearer");
     let access = text(&tok.body, "access_token").to_owned();
@@ -710,28 +622,18 @@ async fn api_keys_exchange_and_revoke() {
         401,
     );
     assert_problem(
-        &hr.post(
-            "/api/v1/auth/token",
-            None,
-            &json!({ "api_key": "nonsense" }),
-        )
-        .await,
+        &hr.post("/api/v1/auth/token", None, &json!({ "api_key": "nonsense" }))
+            .await,
         401,
     );
 
     // Revoked: no more tokens.
     let revoked = hr
-        .post(
-            &format!("/api/v1/api-keys/{key_id}/revoke"),
-            Some(&admin),
-            &json!({}),
-        )
+        .post(&format!("/api/v1/api-keys/{key_id}/revoke"), Some(&admin), &json!({}))
         .await;
     assert_eq!(revoked.status, 200, "{}", revoked.body);
     assert!(revoked.body["revoked_at"].is_string(), "{}", revoked.body);
-    let tok = hr
-        .post("/api/v1/auth/token", None, &json!({ "api_key": secret }))
-        .await;
+    let tok = hr.post("/api/v1/auth/token", None, &json!({ "api_key": secret })).await;
     assert_problem(&tok, 401);
 
     // An unknown role, or none.
@@ -744,11 +646,7 @@ async fn api_keys_exchange_and_revoke() {
         .await;
     assert_invalid_field(&bad, "roles[0]");
     let none = hr
-        .post(
-            "/api/v1/api-keys",
-            Some(&admin),
-            &json!({ "name": "bad", "roles": [] }),
-        )
+        .post("/api/v1/api-keys", Some(&admin), &json!({ "name": "bad", "roles": [] }))
         .await;
     assert_invalid_field(&none, "roles");
 
@@ -802,12 +700,7 @@ async fn employee_changes_go_through_the_outbox() {
     let hr = start_hr(&env).await;
     let admin = admin_token(&hr).await;
 
-    let e = create_employee(
-        &hr,
-        &admin,
-        json!({ "code": "NV020", "name": "Phạm Thị Dung" }),
-    )
-    .await;
+    let e = create_employee(&hr, &admin, json!({ "code": "NV020", "name": "Phạm Thị Dung" })).await;
     let id = text(&e, "id").to_owned();
 
     let rows = outbox_rows_of(&hr, &id).await;
@@ -878,9 +771,7 @@ async fn departments_form_a_tree_without_loops() {
             .await;
         assert_invalid_field(&r, "parent_id");
     }
-    let unchanged = hr
-        .get(&format!("/api/v1/departments/{hq_id}"), Some(&admin))
-        .await;
+    let unchanged = hr.get(&format!("/api/v1/departments/{hq_id}"), Some(&admin)).await;
     assert_eq!(unchanged.status, 200, "{}", unchanged.body);
     assert_eq!(unchanged.body["parent_id"], Value::Null);
     assert_eq!(unchanged.body["version"], 1);
@@ -905,11 +796,7 @@ async fn departments_form_a_tree_without_loops() {
         .find(|n| n["id"] == hq_id.as_str())
         .unwrap()
         .clone();
-    assert_eq!(
-        hq_node["children"].as_array().unwrap().len(),
-        2,
-        "{hq_node}"
-    );
+    assert_eq!(hq_node["children"].as_array().unwrap().len(), 2, "{hq_node}");
 
     // Duplicate code (case-insensitive) and an unknown parent.
     let dup = hr
@@ -950,10 +837,7 @@ async fn concurrent_manager_changes_never_make_a_loop_and_never_deadlock() {
         let (a_id, b_id) = (text(&a, "id").to_owned(), text(&b, "id").to_owned());
         let a_under_b = json!({"name": "A", "manager_id": b_id, "version": 1});
         let b_under_a = json!({"name": "B", "manager_id": a_id, "version": 1});
-        let (a_path, b_path) = (
-            format!("/api/v1/employees/{a_id}"),
-            format!("/api/v1/employees/{b_id}"),
-        );
+        let (a_path, b_path) = (format!("/api/v1/employees/{a_id}"), format!("/api/v1/employees/{b_id}"));
         let (r1, r2) = tokio::join!(
             hr.put(&a_path, Some(&admin), &a_under_b),
             hr.put(&b_path, Some(&admin), &b_under_a)
@@ -974,15 +858,12 @@ async fn concurrent_manager_changes_never_make_a_loop_and_never_deadlock() {
         deadlocks: i64,
     }
     let found = erp_db::with_conn(&hr.pool, |c| {
-        Ok(diesel::sql_query(
-            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+        Ok(
+            diesel::sql_query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+                .get_result::<Deadlocks>(c)?,
         )
-        .get_result::<Deadlocks>(c)?)
     })
     .await
     .unwrap();
-    assert_eq!(
-        found.deadlocks, 0,
-        "the hierarchy lock is taken before the row lock"
-    );
+    assert_eq!(found.deadlocks, 0, "the hierarchy lock is taken before the row lock");
 }

@@ -17,11 +17,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(
-        v.as_str()
-            .unwrap_or_else(|| panic!("not a decimal string: {v}")),
-    )
-    .unwrap()
+    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"))).unwrap()
 }
 
 fn id(v: &Value) -> Uuid {
@@ -29,12 +25,7 @@ fn id(v: &Value) -> Uuid {
 }
 
 async fn created(r: Resp) -> Value {
-    assert!(
-        r.status == 201 || r.status == 200,
-        "{} {:?}",
-        r.status,
-        r.body
-    );
+    assert!(r.status == 201 || r.status == 200, "{} {:?}", r.status, r.body);
     r.body
 }
 
@@ -71,13 +62,9 @@ async fn fixture(pool_size: u32) -> Fixture {
 
 impl Fixture {
     async fn item(&self, sku: &str) -> Uuid {
-        let body = json!({"sku": sku, "name": format!("Hàng {sku}"), "unit": "pcs", "kind": "product", "standard_cost": "10"});
-        id(&created(
-            self.wh
-                .post("/api/v1/items", Some(&self.keeper), &body)
-                .await,
-        )
-        .await)
+        let body =
+            json!({"sku": sku, "name": format!("Hàng {sku}"), "unit": "pcs", "kind": "product", "standard_cost": "10"});
+        id(&created(self.wh.post("/api/v1/items", Some(&self.keeper), &body).await).await)
     }
 
     async fn warehouse(&self, code: &str) -> Uuid {
@@ -119,19 +106,11 @@ impl Fixture {
 
     async fn outbound(&self, lines: Value) -> Value {
         let body = json!({"note": "load test", "lines": lines});
-        created(
-            self.wh
-                .post("/api/v1/outbound-notes", Some(&self.keeper), &body)
-                .await,
-        )
-        .await
+        created(self.wh.post("/api/v1/outbound-notes", Some(&self.keeper), &body).await).await
     }
 
     async fn ledger_consistent(&self) {
-        let r = self
-            .wh
-            .get("/api/v1/stock/ledger-check", Some(&self.keeper))
-            .await;
+        let r = self.wh.get("/api/v1/stock/ledger-check", Some(&self.keeper)).await;
         assert_eq!(r.status, 200, "{:?}", r.body);
         assert_eq!(
             r.body["consistent"], true,
@@ -147,10 +126,10 @@ impl Fixture {
             deadlocks: i64,
         }
         erp_db::with_conn(&self.wh.pool, |c| {
-            Ok(diesel::sql_query(
-                "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+            Ok(
+                diesel::sql_query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+                    .get_result::<Row>(c)?,
             )
-            .get_result::<Row>(c)?)
         })
         .await
         .unwrap()
@@ -179,9 +158,7 @@ async fn two_hundred_concurrent_confirmations_never_take_stock_below_zero() {
 
     let mut notes = Vec::with_capacity(200);
     for _ in 0..200 {
-        let n = f
-            .outbound(json!([{"item_id": item, "quantity": "1"}]))
-            .await;
+        let n = f.outbound(json!([{"item_id": item, "quantity": "1"}])).await;
         notes.push((id(&n), n["lines"][0]["id"].as_str().unwrap().to_owned()));
     }
 
@@ -199,9 +176,7 @@ async fn two_hundred_concurrent_confirmations_never_take_stock_below_zero() {
     let ok = results.iter().filter(|r| r.status == 200).count();
     let short = results
         .iter()
-        .filter(|r| {
-            r.status == 409 && r.is_problem() && r.body["type"] == "/problems/insufficient-stock"
-        })
+        .filter(|r| r.status == 409 && r.is_problem() && r.body["type"] == "/problems/insufficient-stock")
         .count();
     let other: Vec<_> = results
         .iter()
@@ -225,10 +200,8 @@ async fn two_hundred_concurrent_confirmations_never_take_stock_below_zero() {
     assert_eq!(f.deadlocks().await, 0);
     f.ledger_consistent().await;
     assert_eq!(
-        f.count(
-            "SELECT count(*) AS n FROM stock_movements WHERE kind = 'adjustment' AND quantity < 0"
-        )
-        .await,
+        f.count("SELECT count(*) AS n FROM stock_movements WHERE kind = 'adjustment' AND quantity < 0")
+            .await,
         50,
         "one ledger row per unit that left"
     );
@@ -284,25 +257,11 @@ async fn documents_touching_the_same_balances_in_opposite_orders_do_not_deadlock
                    "lines": [{"item_id": x, "quantity": "2"}, {"item_id": y, "quantity": "3"}]}),
         ));
     }
-    let results = futures::future::join_all(
-        requests
-            .iter()
-            .map(|(p, b)| f.wh.post(p, Some(&f.keeper), b)),
-    )
-    .await;
+    let results = futures::future::join_all(requests.iter().map(|(p, b)| f.wh.post(p, Some(&f.keeper), b))).await;
     for r in &results {
-        assert!(
-            r.status == 200 || r.status == 201,
-            "{} {:?}",
-            r.status,
-            r.body
-        );
+        assert!(r.status == 200 || r.status == 201, "{} {:?}", r.status, r.body);
     }
-    assert_eq!(
-        f.deadlocks().await,
-        0,
-        "balance rows are locked in one order"
-    );
+    assert_eq!(f.deadlocks().await, 0, "balance rows are locked in one order");
     f.ledger_consistent().await;
     let total = f.on_hand(a, f.warehouse).await + f.on_hand(a, second).await;
     assert_eq!(
@@ -359,17 +318,16 @@ async fn every_event_delivered_twice_leaves_notes_balances_and_ledger_unchanged(
     let e2 = f.wh.publish_event("production", &made).await;
     let e3 = f.wh.publish_event("crm", &sale).await;
     let notes = eventually(Duration::from_secs(10), &mut || async {
-        let n = f.count("SELECT (SELECT count(*) FROM inbound_notes) + (SELECT count(*) FROM outbound_notes) AS n").await;
+        let n = f
+            .count("SELECT (SELECT count(*) FROM inbound_notes) + (SELECT count(*) FROM outbound_notes) AS n")
+            .await;
         (n == 3).then_some(n)
     })
     .await;
     assert_eq!(notes, Some(3));
 
     // Confirm everything, so that the state a duplicate could disturb includes stock.
-    let inbound: Value =
-        f.wh.get("/api/v1/inbound-notes", Some(&f.keeper))
-            .await
-            .body;
+    let inbound: Value = f.wh.get("/api/v1/inbound-notes", Some(&f.keeper)).await.body;
     for n in inbound["items"].as_array().unwrap() {
         let d =
             f.wh.get(
@@ -386,20 +344,14 @@ async fn every_event_delivered_twice_leaves_notes_balances_and_ledger_unchanged(
             .collect();
         let r =
             f.wh.post(
-                &format!(
-                    "/api/v1/inbound-notes/{}/confirm",
-                    n["id"].as_str().unwrap()
-                ),
+                &format!("/api/v1/inbound-notes/{}/confirm", n["id"].as_str().unwrap()),
                 Some(&f.keeper),
                 &json!({ "lines": lines }),
             )
             .await;
         assert_eq!(r.status, 200, "{:?}", r.body);
     }
-    let out: Value =
-        f.wh.get("/api/v1/outbound-notes", Some(&f.keeper))
-            .await
-            .body;
+    let out: Value = f.wh.get("/api/v1/outbound-notes", Some(&f.keeper)).await.body;
     let note = &out["items"][0];
     let d =
         f.wh.get(
@@ -410,10 +362,7 @@ async fn every_event_delivered_twice_leaves_notes_balances_and_ledger_unchanged(
         .body;
     let r =
         f.wh.post(
-            &format!(
-                "/api/v1/outbound-notes/{}/confirm",
-                note["id"].as_str().unwrap()
-            ),
+            &format!("/api/v1/outbound-notes/{}/confirm", note["id"].as_str().unwrap()),
             Some(&f.keeper),
             &json!({"lines": [{"line_id": d["lines"][0]["id"], "quantity": "8"}]}),
         )
@@ -456,7 +405,11 @@ async fn every_event_delivered_twice_leaves_notes_balances_and_ledger_unchanged(
     })
     .await;
     assert_eq!(dupes, Some(3));
-    assert_eq!(f.count("SELECT (SELECT count(*) FROM inbound_notes) + (SELECT count(*) FROM outbound_notes) AS n").await, 3);
+    assert_eq!(
+        f.count("SELECT (SELECT count(*) FROM inbound_notes) + (SELECT count(*) FROM outbound_notes) AS n")
+            .await,
+        3
+    );
     assert_eq!(f.on_hand(item, f.warehouse).await, stock_before);
     assert_eq!(
         f.count("SELECT count(*) AS n FROM stock_movements").await,
@@ -468,28 +421,10 @@ async fn every_event_delivered_twice_leaves_notes_balances_and_ledger_unchanged(
 /// What the model expects of one operation, run one at a time.
 #[derive(Debug)]
 enum Op {
-    Adjust {
-        w: usize,
-        i: usize,
-        qty: i64,
-    },
-    Transfer {
-        from: usize,
-        to: usize,
-        i: usize,
-        qty: i64,
-    },
-    Issue {
-        w: usize,
-        i: usize,
-        qty: i64,
-    },
-    Receive {
-        w: usize,
-        i: usize,
-        qty: i64,
-        cost: i64,
-    },
+    Adjust { w: usize, i: usize, qty: i64 },
+    Transfer { from: usize, to: usize, i: usize, qty: i64 },
+    Issue { w: usize, i: usize, qty: i64 },
+    Receive { w: usize, i: usize, qty: i64, cost: i64 },
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -502,11 +437,7 @@ async fn balances_equal_the_ledger_after_a_randomised_run() {
     let mut rng = StdRng::seed_from_u64(seed);
     let f = fixture(16).await;
     let warehouses = [f.warehouse, f.warehouse("W2").await];
-    let items = [
-        f.item("RND-1").await,
-        f.item("RND-2").await,
-        f.item("RND-3").await,
-    ];
+    let items = [f.item("RND-1").await, f.item("RND-2").await, f.item("RND-3").await];
     let mut model = [[0i64; 3]; 2];
 
     for step in 0..150 {
@@ -541,18 +472,12 @@ async fn balances_equal_the_ledger_after_a_randomised_run() {
             Op::Transfer { from, to, i, qty } => {
                 let body = json!({"from_warehouse_id": warehouses[*from], "to_warehouse_id": warehouses[*to], "reason": "random",
                                   "lines": [{"item_id": items[*i], "quantity": qty.to_string()}]});
-                let r =
-                    f.wh.post("/api/v1/stock/transfers", Some(&f.keeper), &body)
-                        .await;
+                let r = f.wh.post("/api/v1/stock/transfers", Some(&f.keeper), &body).await;
                 (r.status, model[*from][*i] >= *qty)
             }
             Op::Issue { w, i, qty } => {
                 let body = json!({"warehouse_id": warehouses[*w], "note": "random", "lines": [{"item_id": items[*i], "quantity": qty.to_string()}]});
-                let n = created(
-                    f.wh.post("/api/v1/outbound-notes", Some(&f.keeper), &body)
-                        .await,
-                )
-                .await;
+                let n = created(f.wh.post("/api/v1/outbound-notes", Some(&f.keeper), &body).await).await;
                 let confirm = json!({"lines": [{"line_id": n["lines"][0]["id"], "quantity": qty.to_string()}]});
                 let r =
                     f.wh.post(
@@ -565,11 +490,7 @@ async fn balances_equal_the_ledger_after_a_randomised_run() {
             }
             Op::Receive { w, i, qty, cost } => {
                 let body = json!({"warehouse_id": warehouses[*w], "party": "random", "lines": [{"item_id": items[*i], "quantity": qty.to_string(), "unit_cost": cost.to_string()}]});
-                let n = created(
-                    f.wh.post("/api/v1/inbound-notes", Some(&f.keeper), &body)
-                        .await,
-                )
-                .await;
+                let n = created(f.wh.post("/api/v1/inbound-notes", Some(&f.keeper), &body).await).await;
                 let confirm = json!({"lines": [{"line_id": n["lines"][0]["id"], "received": qty.to_string()}]});
                 let r =
                     f.wh.post(
@@ -582,10 +503,7 @@ async fn balances_equal_the_ledger_after_a_randomised_run() {
             }
         };
         let ok = status == 200 || status == 201;
-        assert!(
-            ok || status == 409,
-            "step {step} {op:?}: unexpected {status}"
-        );
+        assert!(ok || status == 409, "step {step} {op:?}: unexpected {status}");
         assert_eq!(
             ok, expect_ok,
             "step {step} {op:?}: the model and the service disagree (seed {seed})"
@@ -605,11 +523,7 @@ async fn balances_equal_the_ledger_after_a_randomised_run() {
 
     for (wi, w) in warehouses.iter().enumerate() {
         for (ii, item) in items.iter().enumerate() {
-            assert_eq!(
-                f.on_hand(*item, *w).await,
-                Decimal::from(model[wi][ii]),
-                "seed {seed}"
-            );
+            assert_eq!(f.on_hand(*item, *w).await, Decimal::from(model[wi][ii]), "seed {seed}");
         }
     }
     f.ledger_consistent().await;
@@ -626,9 +540,7 @@ async fn balances_equal_the_ledger_after_a_randomised_run() {
             ("/api/v1/stock/transfers", json!({"from_warehouse_id": warehouses[w], "to_warehouse_id": warehouses[1 - w], "reason": "burst", "lines": [{"item_id": items[i], "quantity": qty}]}))
         });
     }
-    let results =
-        futures::future::join_all(burst.iter().map(|(p, b)| f.wh.post(p, Some(&f.keeper), b)))
-            .await;
+    let results = futures::future::join_all(burst.iter().map(|(p, b)| f.wh.post(p, Some(&f.keeper), b))).await;
     assert!(
         results.iter().all(|r| r.status == 201 || r.status == 409),
         "only done or insufficient"

@@ -45,10 +45,7 @@ pub struct CreatedApiKey {
     )
 )]
 #[get("/api/v1/api-keys")]
-async fn list_api_keys(
-    ctx: web::Data<AppContext>,
-    user: CurrentUser,
-) -> Result<web::Json<Vec<ApiKey>>, AppError> {
+async fn list_api_keys(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Vec<ApiKey>>, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let keys = erp_db::with_conn(&ctx.pool, |c| {
         Ok(api_keys::table
@@ -81,11 +78,7 @@ async fn create_api_key(
     let req = body.into_inner();
     let mut v = Validator::new();
     v.text("name", &req.name, 200);
-    v.check(
-        !req.roles.is_empty(),
-        "roles",
-        "must name at least one role",
-    );
+    v.check(!req.roles.is_empty(), "roles", "must name at least one role");
     let mut roles: Vec<Role> = Vec::new();
     for (i, r) in req.roles.iter().enumerate() {
         match r.parse::<Role>() {
@@ -124,10 +117,7 @@ async fn create_api_key(
     tracing::info!(api_key = %key.id, prefix = %key.prefix, "API key created");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-keys/{}", key.id)))
-        .json(CreatedApiKey {
-            key,
-            api_key: secret,
-        }))
+        .json(CreatedApiKey { key, api_key: secret }))
 }
 
 /// The key stops working at once for new tokens; tokens already issued run out within their

@@ -81,22 +81,12 @@ pub(crate) fn user_of(row: &EmployeeRow) -> CurrentUser {
 }
 
 /// Issues an access token and stores a new refresh token (inside the caller's transaction).
-fn open_session(
-    ctx: &AppContext,
-    conn: &mut PgConnection,
-    row: &EmployeeRow,
-) -> Result<Session, AppError> {
+fn open_session(ctx: &AppContext, conn: &mut PgConnection, row: &EmployeeRow) -> Result<Session, AppError> {
     let (access_token, _) = ctx.keys.issue(&user_of(row), ctx.config.access_token_ttl)?;
     let refresh_token = credentials::new_refresh_token();
     let ttl = ctx.config.refresh_token_ttl;
-    let expires_at =
-        Utc::now() + ChronoDuration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 4));
-    db::insert_refresh_token(
-        conn,
-        row.id,
-        &credentials::digest(&refresh_token),
-        expires_at,
-    )?;
+    let expires_at = Utc::now() + ChronoDuration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 4));
+    db::insert_refresh_token(conn, row.id, &credentials::digest(&refresh_token), expires_at)?;
     Ok(Session {
         access_token,
         token_type: "Bearer",
@@ -120,10 +110,7 @@ fn open_session(
     )
 )]
 #[post("/api/v1/auth/login")]
-async fn login(
-    ctx: web::Data<AppContext>,
-    body: Json<LoginRequest>,
-) -> Result<web::Json<Session>, AppError> {
+async fn login(ctx: web::Data<AppContext>, body: Json<LoginRequest>) -> Result<web::Json<Session>, AppError> {
     let req = body.into_inner();
     let mut v = Validator::new();
     v.text("code", &req.code, 64)
@@ -161,10 +148,7 @@ async fn login(
     )
 )]
 #[post("/api/v1/auth/refresh")]
-async fn refresh(
-    ctx: web::Data<AppContext>,
-    body: Json<RefreshRequest>,
-) -> Result<web::Json<Session>, AppError> {
+async fn refresh(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Result<web::Json<Session>, AppError> {
     let digest = credentials::digest(body.refresh_token.trim());
     let ctx2 = ctx.clone();
     // Reuse must revoke everything even though the request fails: decide first, commit, then
@@ -188,9 +172,7 @@ async fn refresh(
         Ok(Ok(open_session(&ctx2, c, &row)?))
     })
     .await?;
-    outcome
-        .map(web::Json)
-        .map_err(|m| AppError::Unauthorized(m.into()))
+    outcome.map(web::Json).map_err(|m| AppError::Unauthorized(m.into()))
 }
 
 /// Ends a session: the refresh token stops working (the access token runs out by itself).
@@ -205,10 +187,7 @@ async fn refresh(
     )
 )]
 #[post("/api/v1/auth/logout")]
-async fn logout(
-    ctx: web::Data<AppContext>,
-    body: Json<RefreshRequest>,
-) -> Result<HttpResponse, AppError> {
+async fn logout(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Result<HttpResponse, AppError> {
     let digest = credentials::digest(body.refresh_token.trim());
     erp_db::transaction(&ctx.pool, move |c| {
         // Deleted, not revoked: a revoked token presented again means theft (see refresh),
@@ -243,9 +222,7 @@ async fn api_key_token(
 ) -> Result<web::Json<AccessToken>, AppError> {
     let presented = body.into_inner().api_key.trim().to_owned();
     let invalid = || AppError::Unauthorized("the API key is not valid".into());
-    let prefix = credentials::api_key_prefix(&presented)
-        .ok_or_else(invalid)?
-        .to_owned();
+    let prefix = credentials::api_key_prefix(&presented).ok_or_else(invalid)?.to_owned();
     let key = erp_db::with_conn(&ctx.pool, move |c| db::api_key_by_prefix(c, &prefix))
         .await?
         .ok_or_else(invalid)?;
@@ -293,10 +270,7 @@ async fn api_key_token(
     )
 )]
 #[get("/api/v1/me")]
-async fn me(
-    ctx: web::Data<AppContext>,
-    user: CurrentUser,
-) -> Result<web::Json<Employee>, AppError> {
+async fn me(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Employee>, AppError> {
     let id = user.id;
     let row = erp_db::with_conn(&ctx.pool, move |c| db::find_employee(c, id))
         .await?

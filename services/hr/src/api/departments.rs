@@ -118,9 +118,7 @@ async fn list_departments(
     ctx: web::Data<AppContext>,
     _user: CurrentUser,
 ) -> Result<web::Json<Vec<Department>>, AppError> {
-    Ok(web::Json(
-        erp_db::with_conn(&ctx.pool, db::all_departments).await?,
-    ))
+    Ok(web::Json(erp_db::with_conn(&ctx.pool, db::all_departments).await?))
 }
 
 /// The departments as a tree.
@@ -257,14 +255,13 @@ async fn update_department(
             .returning(Department::as_returning())
             .get_result(c)?;
         if updated.code != current.code || updated.name != current.name {
-            let members: Vec<EmployeeRow> =
-                diesel::update(employees::table.filter(employees::department_id.eq(id)))
-                    .set((
-                        employees::version.eq(employees::version + 1),
-                        employees::updated_at.eq(Utc::now()),
-                    ))
-                    .returning(EmployeeRow::as_returning())
-                    .get_results(c)?;
+            let members: Vec<EmployeeRow> = diesel::update(employees::table.filter(employees::department_id.eq(id)))
+                .set((
+                    employees::version.eq(employees::version + 1),
+                    employees::updated_at.eq(Utc::now()),
+                ))
+                .returning(EmployeeRow::as_returning())
+                .get_results(c)?;
             for m in &members {
                 events::publish_employee_changed(c, &meta, m)?;
             }
@@ -302,9 +299,6 @@ mod tests {
         ]);
         assert_eq!(forest.len(), 1);
         assert_eq!(forest[0].children[0].department.code, "SALES");
-        assert_eq!(
-            forest[0].children[0].children[0].department.code,
-            "SALES-HN"
-        );
+        assert_eq!(forest[0].children[0].children[0].department.code, "SALES-HN");
     }
 }

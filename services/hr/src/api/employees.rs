@@ -101,10 +101,7 @@ fn check_references(
         if !db::employee_exists(conn, m)? {
             v.add("manager_id", "no such employee");
         } else if db::would_loop(conn, db::Hierarchy::Managers, employee_id, m)? {
-            v.add(
-                "manager_id",
-                "would make the employee their own (indirect) manager",
-            );
+            v.add("manager_id", "would make the employee their own (indirect) manager");
         }
     }
     Ok(())
@@ -210,24 +207,14 @@ async fn create_employee(
     let mut v = Validator::new();
     let code = req.code.trim().to_owned();
     people::check_code(&mut v, "code", &code);
-    let fields = people::validate_employee(
-        &mut v,
-        &req.name,
-        req.email,
-        req.phone,
-        req.position,
-        &req.roles,
-    );
+    let fields = people::validate_employee(&mut v, &req.name, req.email, req.phone, req.position, &req.roles);
     if let Some(p) = &req.password
         && let Err(m) = credentials::check_password_policy(p)
     {
         v.add("password", m);
     }
     if !v.is_empty() {
-        return Err(v
-            .finish()
-            .err()
-            .unwrap_or_else(|| AppError::internal("validation")));
+        return Err(v.finish().err().unwrap_or_else(|| AppError::internal("validation")));
     }
     let password_hash = match req.password {
         Some(p) => Some(hash_password(p).await?),
@@ -292,14 +279,7 @@ async fn update_employee(
     let id = id.into_inner();
     let req = body.into_inner();
     let mut v = Validator::new();
-    let fields = people::validate_employee(
-        &mut v,
-        &req.name,
-        req.email,
-        req.phone,
-        req.position,
-        &req.roles,
-    );
+    let fields = people::validate_employee(&mut v, &req.name, req.email, req.phone, req.position, &req.roles);
     v.finish()?;
     let meta = ctx.event_meta(&user);
     let (department_id, manager_id, version) = (req.department_id, req.manager_id, req.version);
@@ -337,12 +317,7 @@ async fn update_employee(
     Ok(web::Json(row.into()))
 }
 
-async fn set_active(
-    ctx: &AppContext,
-    meta: EventMeta,
-    id: Uuid,
-    active: bool,
-) -> Result<EmployeeRow, AppError> {
+async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -> Result<EmployeeRow, AppError> {
     erp_db::transaction(&ctx.pool, move |c| {
         let current = db::lock_employee(c, id)?;
         if current.active == active {
@@ -389,9 +364,7 @@ async fn deactivate_employee(
         return Err(AppError::conflict("you cannot deactivate yourself"));
     }
     Ok(web::Json(
-        set_active(&ctx, ctx.event_meta(&user), id, false)
-            .await?
-            .into(),
+        set_active(&ctx, ctx.event_meta(&user), id, false).await?.into(),
     ))
 }
 

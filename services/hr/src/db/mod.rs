@@ -82,10 +82,7 @@ pub fn lock_employee(conn: &mut PgConnection, id: Uuid) -> Result<EmployeeRow, A
         .ok_or_else(|| AppError::not_found("employee"))
 }
 
-pub fn employee_by_code(
-    conn: &mut PgConnection,
-    code: &str,
-) -> Result<Option<EmployeeRow>, AppError> {
+pub fn employee_by_code(conn: &mut PgConnection, code: &str) -> Result<Option<EmployeeRow>, AppError> {
     Ok(employees::table
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("lower(code) = lower(")
@@ -163,10 +160,7 @@ pub struct RefreshTokenRow {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-pub fn lock_refresh_token(
-    conn: &mut PgConnection,
-    token_hash: &str,
-) -> Result<Option<RefreshTokenRow>, AppError> {
+pub fn lock_refresh_token(conn: &mut PgConnection, token_hash: &str) -> Result<Option<RefreshTokenRow>, AppError> {
     Ok(refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select((
@@ -193,10 +187,7 @@ pub fn delete_refresh_token(conn: &mut PgConnection, id: Uuid) -> Result<(), App
 }
 
 /// Signs the employee out everywhere (password change, deactivation, stolen token).
-pub fn revoke_all_refresh_tokens(
-    conn: &mut PgConnection,
-    employee_id: Uuid,
-) -> Result<(), AppError> {
+pub fn revoke_all_refresh_tokens(conn: &mut PgConnection, employee_id: Uuid) -> Result<(), AppError> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::employee_id.eq(employee_id))
@@ -207,10 +198,7 @@ pub fn revoke_all_refresh_tokens(
     Ok(())
 }
 
-pub fn api_key_by_prefix(
-    conn: &mut PgConnection,
-    prefix: &str,
-) -> Result<Option<ApiKey>, AppError> {
+pub fn api_key_by_prefix(conn: &mut PgConnection, prefix: &str) -> Result<Option<ApiKey>, AppError> {
     Ok(api_keys::table
         .filter(api_keys::prefix.eq(prefix))
         .select(ApiKey::as_select())
@@ -236,12 +224,7 @@ pub fn lock_hierarchy(conn: &mut PgConnection, which: Hierarchy) -> Result<(), A
 
 /// Whether `new_parent` above `id` would close a loop in `which`; takes the hierarchy's lock
 /// first so the answer holds until the caller commits.
-pub fn would_loop(
-    conn: &mut PgConnection,
-    which: Hierarchy,
-    id: Uuid,
-    new_parent: Uuid,
-) -> Result<bool, AppError> {
+pub fn would_loop(conn: &mut PgConnection, which: Hierarchy, id: Uuid, new_parent: Uuid) -> Result<bool, AppError> {
     lock_hierarchy(conn, which)?;
     crate::domain::hierarchy::creates_cycle(id, Some(new_parent), |x| match which {
         Hierarchy::Managers => manager_of(conn, x),

@@ -2,9 +2,7 @@
 //! random secrets, so a SHA-256 digest is enough to store them; passwords get argon2.
 
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -35,11 +33,7 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -75,19 +69,13 @@ pub fn new_api_key() -> (String, String) {
 pub fn api_key_prefix(key: &str) -> Option<&str> {
     let rest = key.strip_prefix("erp_")?;
     let (prefix, secret) = rest.split_once('_')?;
-    (prefix.len() == 12
-        && secret.len() == 48
-        && (prefix.chars().chain(secret.chars())).all(|c| c.is_ascii_hexdigit()))
-    .then_some(prefix)
+    (prefix.len() == 12 && secret.len() == 48 && (prefix.chars().chain(secret.chars())).all(|c| c.is_ascii_hexdigit()))
+        .then_some(prefix)
 }
 
 /// Constant-time comparison of two digests.
 pub fn same_digest(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -30,28 +30,14 @@ mod tests {
 
     #[test]
     fn detects_loops() {
-        let (a, b, c, d) = (
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-        );
+        let (a, b, c, d) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         // c -> b -> a
         let parents: HashMap<Uuid, Uuid> = [(b, a), (c, b)].into();
         let parent_of = |x: Uuid| Ok::<_, ()>(parents.get(&x).copied());
-        assert!(
-            creates_cycle(a, Some(c), parent_of).unwrap(),
-            "a under c loops"
-        );
-        assert!(
-            creates_cycle(a, Some(a), parent_of).unwrap(),
-            "self parent loops"
-        );
+        assert!(creates_cycle(a, Some(c), parent_of).unwrap(), "a under c loops");
+        assert!(creates_cycle(a, Some(a), parent_of).unwrap(), "self parent loops");
         assert!(!creates_cycle(d, Some(c), parent_of).unwrap());
         assert!(!creates_cycle(c, None, parent_of).unwrap());
-        assert!(
-            !creates_cycle(c, Some(a), parent_of).unwrap(),
-            "moving up is fine"
-        );
+        assert!(!creates_cycle(c, Some(a), parent_of).unwrap(), "moving up is fine");
     }
 }

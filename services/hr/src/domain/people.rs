@@ -10,11 +10,7 @@ pub fn check_code(v: &mut Validator, field: &str, code: &str) {
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    v.check(
-        ok,
-        field,
-        "must be 1-32 characters: letters, digits, '-', '_' or '.'",
-    );
+    v.check(ok, field, "must be 1-32 characters: letters, digits, '-', '_' or '.'");
 }
 
 pub fn check_email(v: &mut Validator, field: &str, email: Option<&str>) {

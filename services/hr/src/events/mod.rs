@@ -7,10 +7,7 @@ use erp_bus::EventMeta;
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
 use erp_problem::AppError;
 
-pub fn employee_changed(
-    conn: &mut PgConnection,
-    e: &EmployeeRow,
-) -> Result<EmployeeChanged, AppError> {
+pub fn employee_changed(conn: &mut PgConnection, e: &EmployeeRow) -> Result<EmployeeChanged, AppError> {
     let department = match e.department_id {
         Some(id) => db::find_department(conn, id)?.map(|d| DepartmentRef {
             id: d.id,
@@ -34,11 +31,7 @@ pub fn employee_changed(
     })
 }
 
-pub fn publish_employee_changed(
-    conn: &mut PgConnection,
-    meta: &EventMeta,
-    e: &EmployeeRow,
-) -> Result<(), AppError> {
+pub fn publish_employee_changed(conn: &mut PgConnection, meta: &EventMeta, e: &EmployeeRow) -> Result<(), AppError> {
     let event = employee_changed(conn, e)?;
     erp_bus::enqueue(conn, meta, &event)?;
     Ok(())

@@ -4,10 +4,7 @@
 
 use super::{COUNT_APPROVERS, KEEPERS};
 use crate::db::stock::{self, Move, StockError};
-use crate::db::{
-    self, CountLine, StockCount, schema::stock_balances, schema::stock_count_lines,
-    schema::stock_counts,
-};
+use crate::db::{self, CountLine, StockCount, schema::stock_balances, schema::stock_count_lines, schema::stock_counts};
 use crate::domain::MovementKind;
 use crate::domain::quantity;
 use crate::domain::status::{CountAction, CountStatus};
@@ -110,10 +107,7 @@ fn lock(c: &mut PgConnection, id: Uuid) -> Result<StockCount, AppError> {
     responses((status = 200, body = Vec<StockCount>), (status = 401, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/api/v1/stock-counts")]
-async fn list_counts(
-    ctx: web::Data<AppContext>,
-    _user: CurrentUser,
-) -> Result<web::Json<Vec<StockCount>>, AppError> {
+async fn list_counts(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Json<Vec<StockCount>>, AppError> {
     let rows = erp_db::with_conn(&ctx.pool, |c| {
         Ok(stock_counts::table
             .select(StockCount::as_select())
@@ -142,9 +136,7 @@ async fn get_count(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<StockCountDetail>, AppError> {
     let id = id.into_inner();
-    Ok(web::Json(
-        erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?,
-    ))
+    Ok(web::Json(erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?))
 }
 
 /// Makes a count sheet: the items with the quantities the system has now.
@@ -242,17 +234,12 @@ async fn create_count(
                 )
             })
             .collect();
-        diesel::insert_into(stock_count_lines::table)
-            .values(rows)
-            .execute(c)?;
+        diesel::insert_into(stock_count_lines::table).values(rows).execute(c)?;
         detail(c, id)
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/stock-counts/{}", d.count.id),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/stock-counts/{}", d.count.id)))
         .json(d))
 }
 
@@ -281,16 +268,14 @@ async fn record_count(
     user.require_any(&KEEPERS)?;
     let id = id.into_inner();
     let req = body.into_inner();
+    let actor = user.actor();
     let d = erp_db::transaction(&ctx.pool, move |c| {
         let count = lock(c, id)?;
         CountStatus::parse(&count.status)?.transition(CountAction::Record)?;
         if count.version != req.version {
             return Err(AppError::stale_version("the stock count"));
         }
-        let lines: HashMap<Uuid, CountLine> = db::count_lines(c, id)?
-            .into_iter()
-            .map(|l| (l.item_id, l))
-            .collect();
+        let lines: HashMap<Uuid, CountLine> = db::count_lines(c, id)?.into_iter().map(|l| (l.item_id, l)).collect();
         let mut v = Validator::new();
         for (i, l) in req.lines.iter().enumerate() {
             quantity::check_non_negative(&mut v, &format!("lines[{i}].counted"), l.counted);
@@ -299,10 +284,35 @@ async fn record_count(
             }
         }
         v.finish()?;
+        // The variance is measured against the stock at the moment of counting, not when the
+        // sheet was printed: what moved in between is already in the balance.
+        let counted_items: Vec<Uuid> = req.lines.iter().map(|l| l.item_id).collect();
+        let current: HashMap<Uuid, (Decimal, Decimal)> = stock_balances::table
+            .filter(stock_balances::warehouse_id.eq(count.warehouse_id))
+            .filter(stock_balances::item_id.eq_any(&counted_items))
+            .select((
+                stock_balances::item_id,
+                stock_balances::on_hand,
+                stock_balances::avg_cost,
+            ))
+            .load::<(Uuid, Decimal, Decimal)>(c)?
+            .into_iter()
+            .map(|(i, q, a)| (i, (q, a)))
+            .collect();
         for l in &req.lines {
             if let Some(line) = lines.get(&l.item_id) {
+                let (system_qty, unit_cost) = match current.get(&l.item_id) {
+                    Some((q, a)) if *q > Decimal::ZERO => (*q, *a),
+                    Some((q, _)) => (*q, line.unit_cost),
+                    None => (Decimal::ZERO, line.unit_cost),
+                };
                 diesel::update(stock_count_lines::table.find(line.id))
-                    .set(stock_count_lines::counted.eq(Some(l.counted)))
+                    .set((
+                        stock_count_lines::counted.eq(Some(l.counted)),
+                        stock_count_lines::system_qty.eq(system_qty),
+                        stock_count_lines::unit_cost.eq(unit_cost),
+                        stock_count_lines::counted_by.eq(Some(&actor)),
+                    ))
                     .execute(c)?;
             }
         }
@@ -337,11 +347,7 @@ fn move_to(
             } else {
                 count.submitted_by.clone()
             }),
-            stock_counts::decided_by.eq(if deciding {
-                Some(actor.to_owned())
-            } else {
-                None
-            }),
+            stock_counts::decided_by.eq(if deciding { Some(actor.to_owned()) } else { None }),
             stock_counts::decided_at.eq(if deciding { Some(now) } else { None }),
             stock_counts::decision_comment.eq(comment),
             stock_counts::version.eq(stock_counts::version + 1),
@@ -349,6 +355,13 @@ fn move_to(
         ))
         .execute(c)?;
     Ok(count)
+}
+
+/// Whether `actor` made, counted or submitted the count.
+fn took_part(count: &StockCount, lines: &[CountLine], actor: &str) -> bool {
+    count.created_by == actor
+        || count.submitted_by.as_deref() == Some(actor)
+        || lines.iter().any(|l| l.counted_by.as_deref() == Some(actor))
 }
 
 /// Hands the count to a manager; every line must be counted.
@@ -377,8 +390,14 @@ async fn submit_count(
     let d = erp_db::transaction(&ctx.pool, move |c| {
         let missing: Vec<FieldError> = db::count_lines(c, id)?
             .iter()
-            .filter(|l| l.counted.is_none())
-            .map(|l| FieldError::new(format!("lines[{}]", l.item_id), "not counted yet"))
+            .enumerate()
+            .filter(|(_, l)| l.counted.is_none())
+            .map(|(i, l)| {
+                FieldError::new(
+                    format!("lines[{i}].counted"),
+                    format!("item {} is not counted yet", l.item_id),
+                )
+            })
             .collect();
         move_to(c, id, CountAction::Submit, &actor, None)?;
         if !missing.is_empty() {
@@ -419,10 +438,35 @@ async fn approve_count(
     let meta = ctx.event_meta(&user);
     let d = erp_db::transaction(&ctx.pool, move |c| {
         let count = move_to(c, id, CountAction::Approve, &actor, comment.as_deref())?;
-        if count.created_by == actor || count.submitted_by.as_deref() == Some(actor.as_str()) {
-            return Err(AppError::Forbidden("nobody approves their own count".into()));
+        let lines = db::count_lines(c, id)?;
+        if took_part(&count, &lines, &actor) {
+            return Err(AppError::Forbidden("nobody approves a count they made, counted or submitted".into()));
         }
-        let moves: Vec<Move> = db::count_lines(c, id)?
+        let mut moved = Vec::new();
+        for (i, l) in lines.iter().enumerate().filter(|(_, l)| l.counted.is_some()) {
+            let now = stock::on_hand(c, l.item_id, count.warehouse_id)?;
+            if now != l.system_qty {
+                moved.push(FieldError::new(
+                    format!("lines[{i}].counted"),
+                    format!(
+                        "stock moved since it was counted ({} then, {} now): count it again",
+                        quantity::scaled(l.system_qty),
+                        quantity::scaled(now)
+                    ),
+                ));
+            }
+        }
+        if !moved.is_empty() {
+            let mut p = Problem::new(
+                StatusCode::CONFLICT,
+                "stock-moved",
+                "Stock moved since the count",
+                "some items moved after they were counted; record their counts again, then approve",
+            );
+            p.errors = moved;
+            return Err(AppError::Refused(Box::new(p)));
+        }
+        let moves: Vec<Move> = lines
             .into_iter()
             .filter_map(|l| l.counted.map(|n| (l.item_id, n - l.system_qty, l.unit_cost)))
             .filter(|(_, variance, _)| !variance.is_zero())
@@ -489,9 +533,9 @@ async fn reject_count(
     let actor = user.actor();
     let d = erp_db::transaction(&ctx.pool, move |c| {
         let count = move_to(c, id, CountAction::Reject, &actor, comment.as_deref())?;
-        if count.created_by == actor || count.submitted_by.as_deref() == Some(actor.as_str()) {
+        if took_part(&count, &db::count_lines(c, id)?, &actor) {
             return Err(AppError::Forbidden(
-                "nobody decides on their own count".into(),
+                "nobody decides on a count they made, counted or submitted".into(),
             ));
         }
         detail(c, id)

@@ -5,9 +5,7 @@
 use super::KEEPERS;
 use crate::db::notes::{self, NewNote, NoteLine};
 use crate::db::stock::{self, Move, StockError};
-use crate::db::{
-    self, InboundLine, InboundNote, schema::inbound_note_lines, schema::inbound_notes,
-};
+use crate::db::{self, InboundLine, InboundNote, schema::inbound_note_lines, schema::inbound_notes};
 use crate::domain::MovementKind;
 use crate::domain::quantity;
 use crate::domain::status::{InboundAction, InboundStatus};
@@ -114,9 +112,8 @@ async fn list_inbound_notes(
 ) -> Result<web::Json<InboundPage>, AppError> {
     let q = query.into_inner();
     if let Some(s) = &q.status {
-        InboundStatus::parse(s).map_err(|_| {
-            AppError::validation("status", "must be one of open, received, cancelled")
-        })?;
+        InboundStatus::parse(s)
+            .map_err(|_| AppError::validation("status", "must be one of open, received, cancelled"))?;
     }
     let limit = erp_db::page_limit(q.limit);
     let page = erp_db::with_conn(&ctx.pool, move |c| {
@@ -173,9 +170,7 @@ async fn get_inbound_note(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<InboundNoteDetail>, AppError> {
     let id = id.into_inner();
-    Ok(web::Json(
-        erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?,
-    ))
+    Ok(web::Json(erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?))
 }
 
 /// A return by hand: goods coming back from a customer.
@@ -229,10 +224,7 @@ async fn create_inbound_note(
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/inbound-notes/{}", d.note.id),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/inbound-notes/{}", d.note.id)))
         .json(d))
 }
 
@@ -264,11 +256,8 @@ fn confirm(
     let note = lock_note(c, id)?;
     InboundStatus::parse(&note.status)?.transition(InboundAction::Confirm)?;
     let lines = db::inbound_lines(c, id)?;
-    let given: HashMap<Uuid, (usize, &ReceivedInput)> = input
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.line_id, (i, r)))
-        .collect();
+    let given: HashMap<Uuid, (usize, &ReceivedInput)> =
+        input.iter().enumerate().map(|(i, r)| (r.line_id, (i, r))).collect();
     let mut v = Validator::new();
     v.check(given.len() == input.len(), "lines", "a line appears twice");
     for (i, r) in input.iter().enumerate() {
@@ -277,10 +266,7 @@ fn confirm(
             None => {
                 v.add(format!("lines[{i}].line_id"), "not a line of this note");
             }
-            Some(l)
-                if r.received != l.expected
-                    && r.discrepancy.as_deref().is_none_or(|d| d.trim().is_empty()) =>
-            {
+            Some(l) if r.received != l.expected && r.discrepancy.as_deref().is_none_or(|d| d.trim().is_empty()) => {
                 v.add(
                     format!("lines[{i}].discrepancy"),
                     format!(

@@ -66,18 +66,12 @@ fn validate(input: ItemInput) -> Result<CleanItem, AppError> {
     let mut v = Validator::new();
     let sku = input.sku.trim().to_owned();
     item::check_code(&mut v, "sku", &sku);
-    v.text("name", &input.name, 300)
-        .text("unit", &input.unit, 20);
+    v.text("name", &input.name, 300).text("unit", &input.unit, 20);
     let specification = clean(input.specification);
     let category = clean(input.category);
     v.optional_text("specification", specification.as_deref(), 500)
         .optional_text("category", category.as_deref(), 100);
-    item::check_limits(
-        &mut v,
-        input.min_stock,
-        input.max_stock,
-        input.standard_cost,
-    );
+    item::check_limits(&mut v, input.min_stock, input.max_stock, input.standard_cost);
     v.finish()?;
     Ok(CleanItem {
         sku,
@@ -135,8 +129,7 @@ async fn list_items(
             .limit(limit + 1)
             .into_boxed();
         if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            sql = sql
-                .filter(items::search_text.like(erp_db::like_pattern(&erp_db::fold_search(text))));
+            sql = sql.filter(items::search_text.like(erp_db::like_pattern(&erp_db::fold_search(text))));
         }
         if let Some(kind) = q.kind {
             sql = sql.filter(items::kind.eq(kind.as_str()));
@@ -219,11 +212,7 @@ async fn create_item(
                 items::min_stock.eq(it.min_stock),
                 items::max_stock.eq(it.max_stock),
                 items::standard_cost.eq(it.standard_cost),
-                items::search_text.eq(item::search_text(
-                    &it.sku,
-                    &it.name,
-                    it.specification.as_deref(),
-                )),
+                items::search_text.eq(item::search_text(&it.sku, &it.name, it.specification.as_deref())),
             ))
             .returning(Item::as_returning())
             .get_result(c)?;
@@ -262,10 +251,7 @@ async fn update_item(
     let id = id.into_inner();
     let input = body.into_inner();
     let Some(version) = input.version else {
-        return Err(AppError::validation(
-            "version",
-            "is required to change an item",
-        ));
+        return Err(AppError::validation("version", "is required to change an item"));
     };
     let it = validate(input)?;
     let meta = ctx.event_meta(&user);
@@ -291,11 +277,7 @@ async fn update_item(
                 items::min_stock.eq(it.min_stock),
                 items::max_stock.eq(it.max_stock),
                 items::standard_cost.eq(it.standard_cost),
-                items::search_text.eq(item::search_text(
-                    &it.sku,
-                    &it.name,
-                    it.specification.as_deref(),
-                )),
+                items::search_text.eq(item::search_text(&it.sku, &it.name, it.specification.as_deref())),
                 items::version.eq(items::version + 1),
                 items::updated_at.eq(Utc::now()),
             ))
@@ -308,12 +290,7 @@ async fn update_item(
     Ok(web::Json(item))
 }
 
-async fn set_active(
-    ctx: &AppContext,
-    meta: EventMeta,
-    id: Uuid,
-    active: bool,
-) -> Result<Item, AppError> {
+async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -> Result<Item, AppError> {
     erp_db::transaction(&ctx.pool, move |c| {
         let current = items::table
             .find(id)

@@ -5,9 +5,7 @@
 use super::KEEPERS;
 use crate::db::notes::{self, NewNote, NoteLine};
 use crate::db::stock::{self, Move, Shortage, StockError};
-use crate::db::{
-    self, OutboundLine, OutboundNote, schema::outbound_note_lines, schema::outbound_notes,
-};
+use crate::db::{self, OutboundLine, OutboundNote, schema::outbound_note_lines, schema::outbound_notes};
 use crate::domain::MovementKind;
 use crate::domain::quantity;
 use crate::domain::status::OutboundStatus;
@@ -182,9 +180,7 @@ async fn get_outbound_note(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<OutboundNoteDetail>, AppError> {
     let id = id.into_inner();
-    Ok(web::Json(
-        erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?,
-    ))
+    Ok(web::Json(erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?))
 }
 
 /// An outbound note made by hand (samples, scrap, returns to a supplier).
@@ -238,10 +234,7 @@ async fn create_outbound_note(
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/outbound-notes/{}", d.note.id),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/outbound-notes/{}", d.note.id)))
         .json(d))
 }
 
@@ -319,11 +312,7 @@ fn confirm(
     let index: HashMap<Uuid, usize> = lines.iter().enumerate().map(|(i, l)| (l.id, i)).collect();
     let mut v = Validator::new();
     let mut seen = HashSet::new();
-    v.check(
-        !wanted.is_empty(),
-        "lines",
-        "must confirm at least one line",
-    );
+    v.check(!wanted.is_empty(), "lines", "must confirm at least one line");
     for (i, w) in wanted.iter().enumerate() {
         quantity::check_positive(&mut v, &format!("lines[{i}].quantity"), w.quantity);
         match index.get(&w.line_id) {
@@ -398,8 +387,7 @@ fn confirm(
             Ok(ConfirmOutcome::Done(Box::new(detail(c, id)?)))
         }
         Err(StockError::Short(shortages)) => {
-            let skus =
-                db::items_by_id(c, &shortages.iter().map(|s| s.item_id).collect::<Vec<_>>())?;
+            let skus = db::items_by_id(c, &shortages.iter().map(|s| s.item_id).collect::<Vec<_>>())?;
             let mut out = Vec::new();
             for s in shortages {
                 let Some(line_id) = s.source_line_id else {
@@ -410,10 +398,7 @@ fn confirm(
                     meta,
                     &StockShortage {
                         item_id: s.item_id,
-                        sku: skus
-                            .get(&s.item_id)
-                            .map(|i| i.sku.clone())
-                            .unwrap_or_default(),
+                        sku: skus.get(&s.item_id).map(|i| i.sku.clone()).unwrap_or_default(),
                         warehouse_id: s.warehouse_id,
                         quantity_missing: s.wanted - s.available.max(Decimal::ZERO),
                         source: note_source(&note),
@@ -421,10 +406,7 @@ fn confirm(
                         note_line_id: line_id,
                     },
                 )?;
-                let pos = wanted
-                    .iter()
-                    .position(|w| w.line_id == line_id)
-                    .unwrap_or(0);
+                let pos = wanted.iter().position(|w| w.line_id == line_id).unwrap_or(0);
                 out.push((pos, s));
             }
             Ok(ConfirmOutcome::Short(out))

@@ -213,10 +213,7 @@ fn short_problem(shortages: &[Shortage], lines: &[DocumentLine]) -> AppError {
     p.errors = shortages
         .iter()
         .map(|s| {
-            let i = lines
-                .iter()
-                .position(|l| l.item_id == s.item_id)
-                .unwrap_or(0);
+            let i = lines.iter().position(|l| l.item_id == s.item_id).unwrap_or(0);
             FieldError::new(
                 format!("lines[{i}].quantity"),
                 format!(
@@ -230,12 +227,7 @@ fn short_problem(shortages: &[Shortage], lines: &[DocumentLine]) -> AppError {
     AppError::Refused(Box::new(p))
 }
 
-fn check_warehouse(
-    c: &mut PgConnection,
-    v: &mut Validator,
-    field: &str,
-    id: Uuid,
-) -> Result<(), AppError> {
+fn check_warehouse(c: &mut PgConnection, v: &mut Validator, field: &str, id: Uuid) -> Result<(), AppError> {
     match crate::db::find_warehouse(c, id)? {
         Some(w) if w.active => {}
         Some(_) => {
@@ -248,12 +240,7 @@ fn check_warehouse(
     Ok(())
 }
 
-fn check_lines(
-    c: &mut PgConnection,
-    v: &mut Validator,
-    lines: &[DocumentLine],
-    signed: bool,
-) -> Result<(), AppError> {
+fn check_lines(c: &mut PgConnection, v: &mut Validator, lines: &[DocumentLine], signed: bool) -> Result<(), AppError> {
     v.check(!lines.is_empty(), "lines", "must have at least one line");
     let items = crate::db::items_by_id(c, &lines.iter().map(|l| l.item_id).collect::<Vec<_>>())?;
     for (i, l) in lines.iter().enumerate() {
@@ -307,11 +294,6 @@ fn movements_of(c: &mut PgConnection, source_id: Uuid) -> Result<Vec<Movement>, 
         .load(c)?)
 }
 
-enum Outcome {
-    Done(StockDocument),
-    Short(Vec<Shortage>),
-}
-
 /// Moves stock from one warehouse to another, at the cost it had where it left.
 #[utoipa::path(
     tag = "stock",
@@ -335,9 +317,8 @@ async fn create_transfer(
     let req = body.into_inner();
     let meta = ctx.event_meta(&user);
     let actor = user.actor();
-    let req = std::sync::Arc::new(req);
-    let r = req.clone();
-    let outcome = erp_db::transaction(&ctx.pool, move |c| {
+    let r = std::sync::Arc::new(req);
+    let document = erp_db::transaction(&ctx.pool, move |c| {
         let mut v = Validator::new();
         v.text("reason", &r.reason, 1000);
         v.check(
@@ -371,9 +352,10 @@ async fn create_transfer(
                 reason: Some(r.reason.clone()),
             })
             .collect();
-        let applied = match stock::apply(c, &outs, &source, &actor, &meta) {
+        let applied = match stock::apply_quiet(c, &outs, &source, &actor) {
             Ok(a) => a,
-            Err(StockError::Short(s)) => return Ok(Outcome::Short(s)),
+            // An error, so the transaction rolls back the document too.
+            Err(StockError::Short(s)) => return Err(short_problem(&s, &r.lines)),
             Err(StockError::App(e)) => return Err(e),
         };
         // Incoming at the cost the goods left at.
@@ -389,21 +371,20 @@ async fn create_transfer(
                 reason: Some(r.reason.clone()),
             })
             .collect();
-        stock::apply(c, &ins, &source, &actor, &meta).map_err(|e| match e {
+        let arrived = stock::apply_quiet(c, &ins, &source, &actor).map_err(|e| match e {
             StockError::App(e) => e,
             StockError::Short(_) => AppError::internal("an incoming transfer cannot be short"),
         })?;
-        Ok(Outcome::Done(StockDocument {
+        // Alerts on the net change only: the total of a transferred item does not move.
+        stock::publish_crossings(c, &[applied, arrived].concat(), &meta)?;
+        Ok(StockDocument {
             id: source.id,
             number: source.number.clone().unwrap_or_default(),
             movements: movements_of(c, source.id)?,
-        }))
+        })
     })
     .await?;
-    match outcome {
-        Outcome::Done(d) => Ok(HttpResponse::Created().json(d)),
-        Outcome::Short(s) => Err(short_problem(&s, &req.lines)),
-    }
+    Ok(HttpResponse::Created().json(document))
 }
 
 /// Corrects stock with a reason (damage, found goods…): positive adds, negative removes.
@@ -426,25 +407,16 @@ async fn create_adjustment(
     body: Json<NewAdjustment>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&KEEPERS)?;
-    let req = std::sync::Arc::new(body.into_inner());
+    let r = body.into_inner();
     let meta = ctx.event_meta(&user);
     let actor = user.actor();
-    let r = req.clone();
-    let outcome = erp_db::transaction(&ctx.pool, move |c| {
+    let document = erp_db::transaction(&ctx.pool, move |c| {
         let mut v = Validator::new();
         v.text("reason", &r.reason, 1000);
         check_warehouse(c, &mut v, "warehouse_id", r.warehouse_id)?;
         check_lines(c, &mut v, &r.lines, true)?;
         v.finish()?;
-        let source = insert_document(
-            c,
-            "adjustment",
-            "ADJ",
-            r.warehouse_id,
-            None,
-            r.reason.trim(),
-            &actor,
-        )?;
+        let source = insert_document(c, "adjustment", "ADJ", r.warehouse_id, None, r.reason.trim(), &actor)?;
         let moves: Vec<Move> = r
             .lines
             .iter()
@@ -459,20 +431,18 @@ async fn create_adjustment(
             })
             .collect();
         match stock::apply(c, &moves, &source, &actor, &meta) {
-            Ok(_) => Ok(Outcome::Done(StockDocument {
+            Ok(_) => Ok(StockDocument {
                 id: source.id,
                 number: source.number.clone().unwrap_or_default(),
                 movements: movements_of(c, source.id)?,
-            })),
-            Err(StockError::Short(s)) => Ok(Outcome::Short(s)),
+            }),
+            // An error, so the transaction rolls back the document too.
+            Err(StockError::Short(s)) => Err(short_problem(&s, &r.lines)),
             Err(StockError::App(e)) => Err(e),
         }
     })
     .await?;
-    match outcome {
-        Outcome::Done(d) => Ok(HttpResponse::Created().json(d)),
-        Outcome::Short(s) => Err(short_problem(&s, &req.lines)),
-    }
+    Ok(HttpResponse::Created().json(document))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -492,15 +462,8 @@ pub struct LedgerCheck {
     )
 )]
 #[get("/api/v1/stock/ledger-check")]
-async fn ledger_check(
-    ctx: web::Data<AppContext>,
-    user: CurrentUser,
-) -> Result<web::Json<LedgerCheck>, AppError> {
-    user.require_any(&[
-        Role::WarehouseKeeper,
-        Role::GeneralManager,
-        Role::FinanceManager,
-    ])?;
+async fn ledger_check(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<LedgerCheck>, AppError> {
+    user.require_any(&[Role::WarehouseKeeper, Role::GeneralManager, Role::FinanceManager])?;
     let mismatches = erp_db::with_conn(&ctx.pool, stock::ledger_mismatches).await?;
     Ok(web::Json(LedgerCheck {
         consistent: mismatches.is_empty(),

@@ -174,10 +174,7 @@ async fn update_warehouse(
     let w = body.into_inner();
     validate(&w)?;
     let Some(version) = w.version else {
-        return Err(AppError::validation(
-            "version",
-            "is required to change a warehouse",
-        ));
+        return Err(AppError::validation("version", "is required to change a warehouse"));
     };
     let row = erp_db::transaction(&ctx.pool, move |c| {
         let current: i64 = warehouses::table

@@ -200,21 +200,15 @@ pub struct CountLine {
     pub counted: Option<Decimal>,
     #[schema(value_type = String)]
     pub unit_cost: Decimal,
+    pub counted_by: Option<String>,
 }
 
 pub fn find_item(conn: &mut PgConnection, id: Uuid) -> Result<Option<Item>, AppError> {
-    Ok(items::table
-        .find(id)
-        .select(Item::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(items::table.find(id).select(Item::as_select()).first(conn).optional()?)
 }
 
 /// Items by id, for validating document lines in one query.
-pub fn items_by_id(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, Item>, AppError> {
+pub fn items_by_id(conn: &mut PgConnection, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Item>, AppError> {
     Ok(items::table
         .filter(items::id.eq_any(ids))
         .select(Item::as_select())
@@ -241,10 +235,7 @@ pub fn default_warehouse(conn: &mut PgConnection) -> Result<Option<Warehouse>, A
         .optional()?)
 }
 
-pub fn outbound_lines(
-    conn: &mut PgConnection,
-    note_id: Uuid,
-) -> Result<Vec<OutboundLine>, AppError> {
+pub fn outbound_lines(conn: &mut PgConnection, note_id: Uuid) -> Result<Vec<OutboundLine>, AppError> {
     Ok(outbound_note_lines::table
         .filter(outbound_note_lines::note_id.eq(note_id))
         .order(outbound_note_lines::line_no)

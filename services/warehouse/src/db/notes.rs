@@ -46,18 +46,11 @@ fn check(conn: &mut PgConnection, new: &NewNote, inbound: bool) -> Result<Uuid, 
             None
         }
         None => {
-            v.add(
-                "warehouse_id",
-                "no warehouse given and no default warehouse is set",
-            );
+            v.add("warehouse_id", "no warehouse given and no default warehouse is set");
             None
         }
     };
-    v.check(
-        !new.lines.is_empty(),
-        "lines",
-        "must have at least one line",
-    );
+    v.check(!new.lines.is_empty(), "lines", "must have at least one line");
     let ids: Vec<Uuid> = new.lines.iter().map(|l| l.item_id).collect();
     let items = super::items_by_id(conn, &ids)?;
     for (i, line) in new.lines.iter().enumerate() {
@@ -73,17 +66,9 @@ fn check(conn: &mut PgConnection, new: &NewNote, inbound: bool) -> Result<Uuid, 
             }
             Some(_) => {}
         }
-        crate::domain::quantity::check_positive(
-            &mut v,
-            &format!("lines[{i}].quantity"),
-            line.quantity,
-        );
+        crate::domain::quantity::check_positive(&mut v, &format!("lines[{i}].quantity"), line.quantity);
         if let Some(c) = line.unit_cost {
-            crate::domain::quantity::check_non_negative(
-                &mut v,
-                &format!("lines[{i}].unit_cost"),
-                c,
-            );
+            crate::domain::quantity::check_non_negative(&mut v, &format!("lines[{i}].unit_cost"), c);
         }
     }
     v.finish()?;
@@ -139,11 +124,7 @@ pub fn create_outbound(conn: &mut PgConnection, new: &NewNote) -> Result<Outboun
     Ok(note)
 }
 
-pub fn create_inbound(
-    conn: &mut PgConnection,
-    kind: &str,
-    new: &NewNote,
-) -> Result<InboundNote, AppError> {
+pub fn create_inbound(conn: &mut PgConnection, kind: &str, new: &NewNote) -> Result<InboundNote, AppError> {
     if let Some(existing) = inbound_notes::table
         .filter(inbound_notes::source_kind.eq(&new.source.kind))
         .filter(inbound_notes::source_id.eq(new.source.id))
@@ -174,15 +155,24 @@ pub fn create_inbound(
         ))
         .returning(InboundNote::as_returning())
         .get_result(conn)?;
+    // Without a cost, goods come in at the current average there (the standard cost when none
+    // is in stock), so a return does not disturb the valuation.
+    let mut costs = Vec::with_capacity(new.lines.len());
+    for l in &new.lines {
+        costs.push(match l.unit_cost {
+            Some(c) => c,
+            None => {
+                let standard = items.get(&l.item_id).map(|it| it.standard_cost).unwrap_or_default();
+                super::stock::average_cost(conn, l.item_id, warehouse_id)?.unwrap_or(standard)
+            }
+        });
+    }
     let rows: Vec<_> = new
         .lines
         .iter()
+        .zip(costs)
         .enumerate()
-        .map(|(i, l)| {
-            let standard = items
-                .get(&l.item_id)
-                .map(|it| it.standard_cost)
-                .unwrap_or_default();
+        .map(|(i, (l, cost))| {
             (
                 inbound_note_lines::id.eq(Uuid::now_v7()),
                 inbound_note_lines::note_id.eq(id),
@@ -190,7 +180,7 @@ pub fn create_inbound(
                 inbound_note_lines::source_line_id.eq(l.source_line_id),
                 inbound_note_lines::item_id.eq(l.item_id),
                 inbound_note_lines::expected.eq(l.quantity),
-                inbound_note_lines::unit_cost.eq(l.unit_cost.unwrap_or(standard)),
+                inbound_note_lines::unit_cost.eq(cost),
             )
         })
         .collect();

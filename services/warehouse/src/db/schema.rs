@@ -168,6 +168,7 @@ diesel::table! {
         system_qty -> Numeric,
         counted -> Nullable<Numeric>,
         unit_cost -> Numeric,
+        counted_by -> Nullable<Text>,
     }
 }
 

@@ -92,12 +92,7 @@ fn available(conn: &mut PgConnection, item: Uuid, warehouse: Uuid) -> Result<Dec
 }
 
 /// Takes `qty` (positive) out if available; `None` when not enough is.
-fn take(
-    conn: &mut PgConnection,
-    item: Uuid,
-    warehouse: Uuid,
-    qty: Decimal,
-) -> Result<Option<BalanceRow>, AppError> {
+fn take(conn: &mut PgConnection, item: Uuid, warehouse: Uuid, qty: Decimal) -> Result<Option<BalanceRow>, AppError> {
     Ok(diesel::sql_query(
         "UPDATE stock_balances SET on_hand = on_hand - $3, last_movement_at = now() \
          WHERE item_id = $1 AND warehouse_id = $2 AND on_hand - reserved >= $3 \
@@ -131,11 +126,7 @@ fn put(
         .select((stock_balances::on_hand, stock_balances::avg_cost))
         .for_update()
         .first(conn)?;
-    let cost = cost.unwrap_or(if on_hand > Decimal::ZERO {
-        avg
-    } else {
-        standard_cost
-    });
+    let cost = cost.unwrap_or(if on_hand > Decimal::ZERO { avg } else { standard_cost });
     let new_avg = costing::average_after_receipt(on_hand, avg, qty, cost);
     let after = on_hand + qty;
     diesel::update(stock_balances::table.find((item, warehouse)))
@@ -157,7 +148,37 @@ pub fn apply(
     actor: &str,
     meta: &EventMeta,
 ) -> Result<Vec<Applied>, StockError> {
-    conn.transaction::<_, StockError, _>(|c| apply_inner(c, moves, source, actor, meta))
+    let applied = apply_quiet(conn, moves, source, actor)?;
+    publish_crossings(conn, &applied, meta)?;
+    Ok(applied)
+}
+
+/// [`apply`] without the min/max alerts, for a document made of several applications (a
+/// transfer: out, then in) that alerts once on its net change.
+pub fn apply_quiet(
+    conn: &mut PgConnection,
+    moves: &[Move],
+    source: &SourceRef,
+    actor: &str,
+) -> Result<Vec<Applied>, StockError> {
+    conn.transaction::<_, StockError, _>(|c| apply_inner(c, moves, source, actor))
+}
+
+/// Publishes `warehouse.stock.threshold_crossed` for each item whose total stock moved into
+/// another band through `applied`.
+pub fn publish_crossings(conn: &mut PgConnection, applied: &[Applied], meta: &EventMeta) -> Result<(), AppError> {
+    let mut delta_by_item: BTreeMap<Uuid, Decimal> = BTreeMap::new();
+    for a in applied {
+        *delta_by_item.entry(a.item_id).or_default() += a.quantity;
+    }
+    let ids: Vec<Uuid> = delta_by_item.keys().copied().collect();
+    let catalogue = super::items_by_id(conn, &ids)?;
+    for (item_id, delta) in delta_by_item {
+        if let Some(item) = catalogue.get(&item_id) {
+            publish_crossing(conn, item, delta, meta)?;
+        }
+    }
+    Ok(())
 }
 
 fn apply_inner(
@@ -165,7 +186,6 @@ fn apply_inner(
     moves: &[Move],
     source: &SourceRef,
     actor: &str,
-    meta: &EventMeta,
 ) -> Result<Vec<Applied>, StockError> {
     // Balance rows are locked in one global order, so two documents never wait on each other
     // in a circle.
@@ -175,12 +195,11 @@ fn apply_inner(
     let catalogue = super::items_by_id(conn, &item_ids)?;
     let mut applied: Vec<Option<Applied>> = vec![None; moves.len()];
     let mut shortages = Vec::new();
-    let mut delta_by_item: BTreeMap<Uuid, Decimal> = BTreeMap::new();
     for i in order {
         let m = &moves[i];
-        let item = catalogue.get(&m.item_id).ok_or_else(|| {
-            AppError::validation("item_id", format!("no such item {}", m.item_id))
-        })?;
+        let item = catalogue
+            .get(&m.item_id)
+            .ok_or_else(|| AppError::validation("item_id", format!("no such item {}", m.item_id)))?;
         let (on_hand_after, unit_cost) = if m.quantity < Decimal::ZERO {
             let wanted = -m.quantity;
             match take(conn, m.item_id, m.warehouse_id, wanted)? {
@@ -223,7 +242,6 @@ fn apply_inner(
                 stock_movements::created_by.eq(actor),
             ))
             .execute(conn)?;
-        *delta_by_item.entry(m.item_id).or_default() += m.quantity;
         applied[i] = Some(Applied {
             item_id: m.item_id,
             warehouse_id: m.warehouse_id,
@@ -235,11 +253,6 @@ fn apply_inner(
     }
     if !shortages.is_empty() {
         return Err(StockError::Short(shortages));
-    }
-    for (item_id, delta) in delta_by_item {
-        if let Some(item) = catalogue.get(&item_id) {
-            publish_crossing(conn, item, delta, meta)?;
-        }
     }
     Ok(applied.into_iter().flatten().collect())
 }
@@ -328,4 +341,14 @@ pub fn on_hand(conn: &mut PgConnection, item: Uuid, warehouse: Uuid) -> Result<D
         .first::<Decimal>(conn)
         .optional()?
         .unwrap_or(Decimal::ZERO))
+}
+
+/// The moving average of stock on hand, or `None` when there is none.
+pub fn average_cost(conn: &mut PgConnection, item: Uuid, warehouse: Uuid) -> Result<Option<Decimal>, AppError> {
+    Ok(stock_balances::table
+        .find((item, warehouse))
+        .filter(stock_balances::on_hand.gt(Decimal::ZERO))
+        .select(stock_balances::avg_cost)
+        .first::<Decimal>(conn)
+        .optional()?)
 }

@@ -27,9 +27,7 @@ impl OutboundStatus {
             "partially_issued" => Ok(Self::PartiallyIssued),
             "issued" => Ok(Self::Issued),
             "cancelled" => Ok(Self::Cancelled),
-            other => Err(AppError::internal(format!(
-                "unknown outbound status {other}"
-            ))),
+            other => Err(AppError::internal(format!("unknown outbound status {other}"))),
         }
     }
 
@@ -84,9 +82,7 @@ impl InboundStatus {
             "open" => Ok(Self::Open),
             "received" => Ok(Self::Received),
             "cancelled" => Ok(Self::Cancelled),
-            other => Err(AppError::internal(format!(
-                "unknown inbound status {other}"
-            ))),
+            other => Err(AppError::internal(format!("unknown inbound status {other}"))),
         }
     }
 
@@ -96,11 +92,7 @@ impl InboundStatus {
             (InboundStatus::Open, InboundAction::Cancel) => Ok(InboundStatus::Cancelled),
             (from, action) => Err(AppError::Conflict {
                 slug: "wrong-state",
-                detail: format!(
-                    "cannot {} an inbound note that is {}",
-                    action.verb(),
-                    from.as_str()
-                ),
+                detail: format!("cannot {} an inbound note that is {}", action.verb(), from.as_str()),
             }),
         }
     }
@@ -168,8 +160,7 @@ impl CountStatus {
             (S::Draft | S::Submitted, A::Cancel) => Ok(S::Cancelled),
             (from, action) => Err(AppError::Conflict {
                 slug: "wrong-state",
-                detail: format!("cannot {action:?} a stock count that is {}", from.as_str())
-                    .to_lowercase(),
+                detail: format!("cannot {action:?} a stock count that is {}", from.as_str()).to_lowercase(),
             }),
         }
     }
@@ -208,21 +199,11 @@ mod tests {
     #[test]
     fn inbound_table() {
         assert_eq!(
-            InboundStatus::Open
-                .transition(InboundAction::Confirm)
-                .unwrap(),
+            InboundStatus::Open.transition(InboundAction::Confirm).unwrap(),
             InboundStatus::Received
         );
-        assert!(
-            InboundStatus::Received
-                .transition(InboundAction::Confirm)
-                .is_err()
-        );
-        assert!(
-            InboundStatus::Cancelled
-                .transition(InboundAction::Confirm)
-                .is_err()
-        );
+        assert!(InboundStatus::Received.transition(InboundAction::Confirm).is_err());
+        assert!(InboundStatus::Cancelled.transition(InboundAction::Confirm).is_err());
     }
 
     #[test]
@@ -231,14 +212,8 @@ mod tests {
         use CountStatus as S;
         assert_eq!(S::Draft.transition(A::Submit).unwrap(), S::Submitted);
         assert_eq!(S::Submitted.transition(A::Approve).unwrap(), S::Approved);
-        assert!(
-            S::Draft.transition(A::Approve).is_err(),
-            "a draft is not approved"
-        );
-        assert!(
-            S::Approved.transition(A::Approve).is_err(),
-            "deciding twice"
-        );
+        assert!(S::Draft.transition(A::Approve).is_err(), "a draft is not approved");
+        assert!(S::Approved.transition(A::Approve).is_err(), "deciding twice");
         assert!(
             S::Submitted.transition(A::Record).is_err(),
             "no recounting after submit"

@@ -28,12 +28,7 @@ pub fn band(total: Decimal, min: Option<Decimal>, max: Option<Decimal>) -> Band 
 }
 
 /// The new band when a change from `before` to `after` crosses into it.
-pub fn crossing(
-    before: Decimal,
-    after: Decimal,
-    min: Option<Decimal>,
-    max: Option<Decimal>,
-) -> Option<Band> {
+pub fn crossing(before: Decimal, after: Decimal, min: Option<Decimal>, max: Option<Decimal>) -> Option<Band> {
     let (b, a) = (band(before, min, max), band(after, min, max));
     (b != a).then_some(a)
 }
@@ -47,16 +42,9 @@ mod tests {
     fn crossings() {
         let (min, max) = (Some(dec!(10)), Some(dec!(100)));
         assert_eq!(crossing(dec!(12), dec!(9), min, max), Some(Band::BelowMin));
-        assert_eq!(
-            crossing(dec!(9), dec!(8), min, max),
-            None,
-            "still below: no new alert"
-        );
+        assert_eq!(crossing(dec!(9), dec!(8), min, max), None, "still below: no new alert");
         assert_eq!(crossing(dec!(8), dec!(10), min, max), Some(Band::Within));
-        assert_eq!(
-            crossing(dec!(90), dec!(101), min, max),
-            Some(Band::AboveMax)
-        );
+        assert_eq!(crossing(dec!(90), dec!(101), min, max), Some(Band::AboveMax));
         assert_eq!(crossing(dec!(5), dec!(0), None, None), None);
     }
 }

@@ -18,11 +18,7 @@ pub fn subscriptions() -> Subscriptions {
 
 /// An event naming an unknown item or warehouse is retried and then parked like any failure:
 /// once the catalogue or the warehouses are fixed, replaying the dead letter creates the note.
-fn outbound_requested(
-    conn: &mut PgConnection,
-    env: &Envelope,
-    e: crm::OutboundRequested,
-) -> Result<(), HandlerError> {
+fn outbound_requested(conn: &mut PgConnection, env: &Envelope, e: crm::OutboundRequested) -> Result<(), HandlerError> {
     let new = NewNote {
         source: SourceRef {
             kind: "crm.outbound_request".into(),
@@ -108,11 +104,7 @@ fn production_receipt(
     Ok(())
 }
 
-pub fn publish_item_changed(
-    conn: &mut PgConnection,
-    meta: &EventMeta,
-    item: &Item,
-) -> Result<(), AppError> {
+pub fn publish_item_changed(conn: &mut PgConnection, meta: &EventMeta, item: &Item) -> Result<(), AppError> {
     erp_bus::enqueue(
         conn,
         meta,

@@ -1,0 +1,1 @@
+ALTER TABLE stock_count_lines DROP COLUMN counted_by;
