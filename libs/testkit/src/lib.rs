@@ -290,11 +290,20 @@ impl TestService {
     /// event published from now on reaches it.
     pub async fn wait_ready(&self) {
         let ready = eventually(Duration::from_secs(30), &mut || async {
-            let ok = self.client.get(self.url("/readyz")).send().await.is_ok_and(|r| r.status().is_success());
+            let ok = self
+                .client
+                .get(self.url("/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
             ok.then_some(())
         })
         .await;
-        assert!(ready.is_some(), "{} did not become ready within 30 s", self.config.service);
+        assert!(
+            ready.is_some(),
+            "{} did not become ready within 30 s",
+            self.config.service
+        );
     }
 
     /// Polls `check` until it returns Some or `timeout` passes.

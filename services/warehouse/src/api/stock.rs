@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_transfer)
         .service(create_adjustment)
         .service(ledger_check)
+        .service(rebuild_balances)
         .service(stale_stock);
 }
 
@@ -468,6 +469,40 @@ async fn ledger_check(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<w
     Ok(web::Json(LedgerCheck {
         consistent: mismatches.is_empty(),
         mismatches,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rebuilt {
+    /// Balances that differed from their ledger and were set to it.
+    pub corrected: usize,
+    pub mismatches_before: Vec<LedgerMismatch>,
+}
+
+/// Sets every balance to the sum of its ledger rows (after restoring a backup, say); the
+/// differences found are returned and logged.
+#[utoipa::path(
+    tag = "stock",
+    responses(
+        (status = 200, body = Rebuilt),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/stock/rebuild")]
+async fn rebuild_balances(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Rebuilt>, AppError> {
+    user.require_any(&[Role::GeneralManager])?;
+    let (corrected, mismatches_before) = erp_db::transaction(&ctx.pool, |c| {
+        let before = stock::ledger_mismatches(c)?;
+        Ok((stock::rebuild_balances(c)?, before))
+    })
+    .await?;
+    if corrected > 0 {
+        tracing::warn!(corrected, mismatches = ?mismatches_before, "stock balances rebuilt from the ledger");
+    }
+    Ok(web::Json(Rebuilt {
+        corrected,
+        mismatches_before,
     }))
 }
 

@@ -323,12 +323,13 @@ pub fn ledger_mismatches(conn: &mut PgConnection) -> Result<Vec<LedgerMismatch>,
     .load(conn)?)
 }
 
-/// Sets every balance to the sum of its ledger rows (repair after restoring a backup, say).
+/// Sets every balance to the sum of its ledger rows (a balance without rows goes to zero).
 pub fn rebuild_balances(conn: &mut PgConnection) -> Result<usize, AppError> {
     Ok(diesel::sql_query(
-        "UPDATE stock_balances b SET on_hand = l.total \
-         FROM (SELECT item_id, warehouse_id, sum(quantity) AS total FROM stock_movements GROUP BY item_id, warehouse_id) l \
-         WHERE l.item_id = b.item_id AND l.warehouse_id = b.warehouse_id AND b.on_hand <> l.total",
+        "UPDATE stock_balances b SET on_hand = coalesce(l.total, 0) \
+         FROM stock_balances x LEFT JOIN (SELECT item_id, warehouse_id, sum(quantity) AS total FROM stock_movements \
+                    GROUP BY item_id, warehouse_id) l ON l.item_id = x.item_id AND l.warehouse_id = x.warehouse_id \
+         WHERE x.item_id = b.item_id AND x.warehouse_id = b.warehouse_id AND b.on_hand <> coalesce(l.total, 0)",
     )
     .execute(conn)?)
 }
