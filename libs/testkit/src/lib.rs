@@ -157,6 +157,51 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// A problem+json answer with this status.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16) {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert!(
+            self.is_problem(),
+            "expected problem+json {status}, got content-type {:?} and body {}",
+            self.content_type,
+            self.body
+        );
+    }
+
+    /// A problem of `status` whose type is `/problems/{slug}`.
+    #[track_caller]
+    pub fn assert_problem_type(&self, status: u16, slug: &str) {
+        self.assert_problem(status);
+        assert_eq!(self.body["type"], format!("/problems/{slug}"), "body: {}", self.body);
+    }
+
+    /// The `field` of every field error of a problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errs| {
+                errs.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A 422 validation problem naming every one of `fields`.
+    #[track_caller]
+    pub fn assert_invalid_fields(&self, fields: &[&str]) {
+        self.assert_problem_type(422, "validation");
+        let got = self.error_fields();
+        for f in fields {
+            assert!(
+                got.iter().any(|g| g == f),
+                "expected a field error on `{f}`, got {}",
+                self.body
+            );
+        }
+    }
+
     pub fn is_problem(&self) -> bool {
         self.content_type.starts_with("application/problem+json")
             && self.body.get("status").and_then(Value::as_u64) == Some(u64::from(self.status))

@@ -19,41 +19,6 @@ async fn start_hr(env: &TestEnv) -> TestService {
         .await
 }
 
-/// The status is `status` and the body is a matching problem+json document.
-#[track_caller]
-fn assert_problem(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-    assert!(
-        resp.is_problem(),
-        "expected problem+json {status}, got content-type {:?} and body {}",
-        resp.content_type,
-        resp.body
-    );
-}
-
-fn error_fields(resp: &Resp) -> Vec<String> {
-    resp.body["errors"]
-        .as_array()
-        .map(|errs| {
-            errs.iter()
-                .filter_map(|e| e["field"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A 422 problem whose field errors name `field`.
-#[track_caller]
-fn assert_invalid_field(resp: &Resp, field: &str) {
-    assert_problem(resp, 422);
-    assert_eq!(resp.body["type"], "/problems/validation", "body: {}", resp.body);
-    assert!(
-        error_fields(resp).iter().any(|f| f == field),
-        "expected a field error on `{field}`, got {}",
-        resp.body
-    );
-}
-
 #[track_caller]
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]
@@ -167,9 +132,9 @@ async fn wrong_password_and_unknown_login_look_the_same() {
     let hr = start_hr(&env).await;
 
     let wrong_password = login(&hr, ADMIN_CODE, "not-the-password").await;
-    assert_problem(&wrong_password, 401);
+    wrong_password.assert_problem(401);
     let unknown_code = login(&hr, "nobody-here", ADMIN_PASSWORD).await;
-    assert_problem(&unknown_code, 401);
+    unknown_code.assert_problem(401);
 
     let (a, b) = (detail(&wrong_password), detail(&unknown_code));
     assert!(!a.is_empty(), "{}", wrong_password.body);
@@ -180,7 +145,7 @@ async fn wrong_password_and_unknown_login_look_the_same() {
 
     // An empty password is a validation error, not a login attempt.
     let empty = login(&hr, ADMIN_CODE, "").await;
-    assert_invalid_field(&empty, "password");
+    empty.assert_invalid_fields(&["password"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,28 +163,28 @@ async fn bad_requests_get_precise_problems_never_500() {
             r#"{"code": "NV1", "name": "#,
         )
         .await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
     assert_eq!(r.body["type"], "/problems/bad-request");
 
     // A value of the wrong type names the field.
     let r = hr
         .post("/api/v1/employees", Some(&admin), &json!({ "code": "NV1", "name": 5 }))
         .await;
-    assert_problem(&r, 422);
+    r.assert_problem(422);
     assert_eq!(r.body["errors"][0]["field"], "name", "{}", r.body);
 
     // A missing field names the field.
     let r = hr
         .post("/api/v1/employees", Some(&admin), &json!({ "code": "NV1" }))
         .await;
-    assert_problem(&r, 422);
+    r.assert_problem(422);
     assert_eq!(r.body["errors"][0]["field"], "name", "{}", r.body);
 
     // An unknown employee.
     let r = hr
         .get(&format!("/api/v1/employees/{}", Uuid::now_v7()), Some(&admin))
         .await;
-    assert_problem(&r, 404);
+    r.assert_problem(404);
     assert_eq!(r.body["type"], "/problems/not-found");
 
     // A manager that does not exist.
@@ -230,7 +195,7 @@ async fn bad_requests_get_precise_problems_never_500() {
             &json!({ "code": "NV1", "name": "Nguyễn Văn A", "manager_id": Uuid::now_v7() }),
         )
         .await;
-    assert_invalid_field(&r, "manager_id");
+    r.assert_invalid_fields(&["manager_id"]);
     // ... nor a department that does not exist.
     let r = hr
         .post(
@@ -239,7 +204,7 @@ async fn bad_requests_get_precise_problems_never_500() {
             &json!({ "code": "NV1", "name": "Nguyễn Văn A", "department_id": Uuid::now_v7() }),
         )
         .await;
-    assert_invalid_field(&r, "department_id");
+    r.assert_invalid_fields(&["department_id"]);
     // Nothing was created by the refused requests.
     let page = hr.get("/api/v1/employees?q=NV1", Some(&admin)).await;
     assert_eq!(page.status, 200, "{}", page.body);
@@ -247,11 +212,11 @@ async fn bad_requests_get_precise_problems_never_500() {
 
     // No token.
     let r = hr.get("/api/v1/employees", None).await;
-    assert_problem(&r, 401);
+    r.assert_problem(401);
     let r = hr
         .post("/api/v1/employees", None, &json!({ "code": "NV1", "name": "A" }))
         .await;
-    assert_problem(&r, 401);
+    r.assert_problem(401);
 
     // An expired token (well past the verifier's leeway).
     let now = Utc::now().timestamp();
@@ -270,7 +235,7 @@ async fn bad_requests_get_precise_problems_never_500() {
         })
         .unwrap();
     let r = hr.get("/api/v1/employees", Some(&expired)).await;
-    assert_problem(&r, 401);
+    r.assert_problem(401);
     assert!(detail(&r).contains("expired"), "{}", r.body);
 
     // A token signed with another secret.
@@ -279,7 +244,7 @@ async fn bad_requests_get_precise_problems_never_500() {
         .unwrap()
         .0;
     let r = hr.get("/api/v1/employees", Some(&foreign)).await;
-    assert_problem(&r, 401);
+    r.assert_problem(401);
 
     // A valid token without hr_admin.
     let sales = env.token(&[Role::Sales]);
@@ -290,7 +255,7 @@ async fn bad_requests_get_precise_problems_never_500() {
             &json!({ "code": "NV1", "name": "A" }),
         )
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     assert_eq!(r.body["type"], "/problems/forbidden");
     // ... who may still read the directory.
     let r = hr.get("/api/v1/employees", Some(&sales)).await;
@@ -298,9 +263,9 @@ async fn bad_requests_get_precise_problems_never_500() {
 
     // A path that is not a UUID.
     let r = hr.get("/api/v1/employees/not-a-uuid", Some(&admin)).await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
     let r = hr.get("/api/v1/departments/12345", Some(&admin)).await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -355,7 +320,7 @@ async fn employees_lifecycle() {
             &json!({ "code": "nv001", "name": "Someone Else" }),
         )
         .await;
-    assert_problem(&dup, 409);
+    dup.assert_problem(409);
 
     // Update with the version read: version goes up.
     let b = create_employee(&hr, &admin, json!({ "code": "NV002", "name": "Trần Thị Bình" })).await;
@@ -380,7 +345,7 @@ async fn employees_lifecycle() {
             &json!({ "name": "Someone Else", "version": 1 }),
         )
         .await;
-    assert_problem(&stale, 409);
+    stale.assert_problem(409);
     let got = hr.get(&format!("/api/v1/employees/{b_id}"), Some(&admin)).await;
     assert_eq!(got.body["name"], "Trần Thị Bình");
     assert_eq!(got.body["version"], 2);
@@ -393,7 +358,7 @@ async fn employees_lifecycle() {
             &json!({ "name": "Nguyễn Văn An", "manager_id": b_id, "version": 1 }),
         )
         .await;
-    assert_invalid_field(&cycle, "manager_id");
+    cycle.assert_invalid_fields(&["manager_id"]);
     // Nor anyone their own manager.
     let own = hr
         .put(
@@ -402,7 +367,7 @@ async fn employees_lifecycle() {
             &json!({ "name": "Nguyễn Văn An", "manager_id": a_id, "version": 1 }),
         )
         .await;
-    assert_invalid_field(&own, "manager_id");
+    own.assert_invalid_fields(&["manager_id"]);
     let got = hr.get(&format!("/api/v1/employees/{a_id}"), Some(&admin)).await;
     assert_eq!(got.body["manager_id"], Value::Null);
     assert_eq!(got.body["version"], 1);
@@ -420,7 +385,7 @@ async fn employees_lifecycle() {
     assert_eq!(off.body["active"], false);
     assert_eq!(off.body["version"], 2);
     let refused = login(&hr, "NV001", "an-password-1").await;
-    assert_problem(&refused, 401);
+    refused.assert_problem(401);
     assert_eq!(detail(&refused), detail(&login(&hr, "NV001", "wrong-password").await));
     let refresh = hr
         .post(
@@ -429,7 +394,7 @@ async fn employees_lifecycle() {
             &json!({ "refresh_token": text(&a_session, "refresh_token") }),
         )
         .await;
-    assert_problem(&refresh, 401);
+    refresh.assert_problem(401);
 
     let inactive = hr.get("/api/v1/employees?active=false", Some(&admin)).await;
     assert_eq!(inactive.status, 200, "{}", inactive.body);
@@ -483,11 +448,11 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
     let reuse = hr
         .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r1 }))
         .await;
-    assert_problem(&reuse, 401);
+    reuse.assert_problem(401);
     let after = hr
         .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r2 }))
         .await;
-    assert_problem(&after, 401);
+    after.assert_problem(401);
 
     // An unknown refresh token.
     let bogus = hr
@@ -497,7 +462,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
             &json!({ "refresh_token": "0".repeat(64) }),
         )
         .await;
-    assert_problem(&bogus, 401);
+    bogus.assert_problem(401);
 
     // Logout revokes the session's refresh token.
     let s2 = session(&hr, "NV010", "first-password").await;
@@ -509,7 +474,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
     let after = hr
         .post("/api/v1/auth/refresh", None, &json!({ "refresh_token": r3 }))
         .await;
-    assert_problem(&after, 401);
+    after.assert_problem(401);
 
     // Password change: the wrong current password is refused.
     let s3 = session(&hr, "NV010", "first-password").await;
@@ -521,7 +486,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
             &json!({ "current_password": "not-my-password", "new_password": "second-password" }),
         )
         .await;
-    assert_invalid_field(&wrong, "current_password");
+    wrong.assert_invalid_fields(&["current_password"]);
     let weak = hr
         .post(
             "/api/v1/me/password",
@@ -529,7 +494,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
             &json!({ "current_password": "first-password", "new_password": "short" }),
         )
         .await;
-    assert_invalid_field(&weak, "new_password");
+    weak.assert_invalid_fields(&["new_password"]);
     assert_eq!(login(&hr, "NV010", "first-password").await.status, 200);
 
     // The right one changes it; the old password stops working, and so do old sessions.
@@ -542,7 +507,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
         .await;
     assert_eq!(changed.status, 204, "{}", changed.body);
     assert_eq!(login(&hr, "NV010", "second-password").await.status, 200);
-    assert_problem(&login(&hr, "NV010", "first-password").await, 401);
+    login(&hr, "NV010", "first-password").await.assert_problem(401);
     let old_session = hr
         .post(
             "/api/v1/auth/refresh",
@@ -550,7 +515,7 @@ async fn sessions_refresh_reuse_logout_and_password_change() {
             &json!({ "refresh_token": text(&s3, "refresh_token") }),
         )
         .await;
-    assert_problem(&old_session, 401);
+    old_session.assert_problem(401);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -609,23 +574,19 @@ async fn api_keys_exchange_and_revoke() {
             &json!({ "code": "X1", "name": "X" }),
         )
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
 
     // A wrong key, of the right shape or not.
     let mut tampered = secret.clone();
     let last = if tampered.ends_with('0') { '1' } else { '0' };
     tampered.pop();
     tampered.push(last);
-    assert_problem(
-        &hr.post("/api/v1/auth/token", None, &json!({ "api_key": tampered }))
-            .await,
-        401,
-    );
-    assert_problem(
-        &hr.post("/api/v1/auth/token", None, &json!({ "api_key": "nonsense" }))
-            .await,
-        401,
-    );
+    hr.post("/api/v1/auth/token", None, &json!({ "api_key": tampered }))
+        .await
+        .assert_problem(401);
+    hr.post("/api/v1/auth/token", None, &json!({ "api_key": "nonsense" }))
+        .await
+        .assert_problem(401);
 
     // Revoked: no more tokens.
     let revoked = hr
@@ -634,7 +595,7 @@ async fn api_keys_exchange_and_revoke() {
     assert_eq!(revoked.status, 200, "{}", revoked.body);
     assert!(revoked.body["revoked_at"].is_string(), "{}", revoked.body);
     let tok = hr.post("/api/v1/auth/token", None, &json!({ "api_key": secret })).await;
-    assert_problem(&tok, 401);
+    tok.assert_problem(401);
 
     // An unknown role, or none.
     let bad = hr
@@ -644,11 +605,11 @@ async fn api_keys_exchange_and_revoke() {
             &json!({ "name": "bad", "roles": ["emperor"] }),
         )
         .await;
-    assert_invalid_field(&bad, "roles[0]");
+    bad.assert_invalid_fields(&["roles[0]"]);
     let none = hr
         .post("/api/v1/api-keys", Some(&admin), &json!({ "name": "bad", "roles": [] }))
         .await;
-    assert_invalid_field(&none, "roles");
+    none.assert_invalid_fields(&["roles"]);
 
     // Only hr_admin manages keys.
     let sales = env.token(&[Role::Sales]);
@@ -659,7 +620,7 @@ async fn api_keys_exchange_and_revoke() {
             &json!({ "name": "x", "roles": ["sales"] }),
         )
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     let r = hr
         .post(
             &format!("/api/v1/api-keys/{}/revoke", Uuid::now_v7()),
@@ -667,7 +628,7 @@ async fn api_keys_exchange_and_revoke() {
             &json!({}),
         )
         .await;
-    assert_problem(&r, 404);
+    r.assert_problem(404);
 }
 
 #[derive(Debug, QueryableByName)]
@@ -769,7 +730,7 @@ async fn departments_form_a_tree_without_loops() {
                 &json!({ "code": "HQ", "name": "Head office", "parent_id": parent, "version": 1 }),
             )
             .await;
-        assert_invalid_field(&r, "parent_id");
+        r.assert_invalid_fields(&["parent_id"]);
     }
     let unchanged = hr.get(&format!("/api/v1/departments/{hq_id}"), Some(&admin)).await;
     assert_eq!(unchanged.status, 200, "{}", unchanged.body);
@@ -806,7 +767,7 @@ async fn departments_form_a_tree_without_loops() {
             &json!({ "code": "hq", "name": "Again" }),
         )
         .await;
-    assert_problem(&dup, 409);
+    dup.assert_problem(409);
     let orphan = hr
         .post(
             "/api/v1/departments",
@@ -814,7 +775,7 @@ async fn departments_form_a_tree_without_loops() {
             &json!({ "code": "LOST", "name": "Lost", "parent_id": Uuid::now_v7() }),
         )
         .await;
-    assert_invalid_field(&orphan, "parent_id");
+    orphan.assert_invalid_fields(&["parent_id"]);
     // Only hr_admin changes departments.
     let r = hr
         .post(
@@ -823,7 +784,7 @@ async fn departments_form_a_tree_without_loops() {
             &json!({ "code": "X", "name": "X" }),
         )
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

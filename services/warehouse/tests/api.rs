@@ -19,50 +19,6 @@ use uuid::Uuid;
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// The status is `status` and the body is a matching problem+json document.
-#[track_caller]
-fn assert_problem(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-    assert!(
-        resp.is_problem(),
-        "expected problem+json {status}, got content-type {:?} and body {}",
-        resp.content_type,
-        resp.body
-    );
-}
-
-/// A problem of `status` whose type is `/problems/{slug}`.
-#[track_caller]
-fn assert_problem_type(resp: &Resp, status: u16, slug: &str) {
-    assert_problem(resp, status);
-    assert_eq!(resp.body["type"], format!("/problems/{slug}"), "body: {}", resp.body);
-}
-
-fn error_fields(resp: &Resp) -> Vec<String> {
-    resp.body["errors"]
-        .as_array()
-        .map(|errs| {
-            errs.iter()
-                .filter_map(|e| e["field"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A 422 validation problem whose field errors name every one of `fields`.
-#[track_caller]
-fn assert_invalid_fields(resp: &Resp, fields: &[&str]) {
-    assert_problem_type(resp, 422, "validation");
-    let got = error_fields(resp);
-    for f in fields {
-        assert!(
-            got.iter().any(|g| g == f),
-            "expected a field error on `{f}`, got {}",
-            resp.body
-        );
-    }
-}
-
 #[track_caller]
 fn assert_status(resp: &Resp, status: u16) {
     assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
@@ -405,7 +361,7 @@ async fn items_are_created_once_per_sku_and_validated() {
     dup["sku"] = json!("pipe-dn50/6M");
     dup["name"] = json!("Another pipe");
     let r = fx.wh.post("/api/v1/items", Some(&fx.keeper), &dup).await;
-    assert_problem_type(&r, 409, "duplicate");
+    r.assert_problem_type(409, "duplicate");
 
     // Bad SKU, min above max and a negative cost are all named at once.
     let r = fx
@@ -419,7 +375,7 @@ async fn items_are_created_once_per_sku_and_validated() {
             }),
         )
         .await;
-    assert_invalid_fields(&r, &["sku", "max_stock", "standard_cost"]);
+    r.assert_invalid_fields(&["sku", "max_stock", "standard_cost"]);
     // Empty name and unit, negative minimum.
     let r = fx
         .wh
@@ -429,7 +385,7 @@ async fn items_are_created_once_per_sku_and_validated() {
             &json!({ "sku": "OK-1", "name": "  ", "unit": "", "kind": "part", "min_stock": "-1" }),
         )
         .await;
-    assert_invalid_fields(&r, &["name", "unit", "min_stock"]);
+    r.assert_invalid_fields(&["name", "unit", "min_stock"]);
     // An unknown kind.
     let r = fx
         .wh
@@ -439,7 +395,7 @@ async fn items_are_created_once_per_sku_and_validated() {
             &json!({ "sku": "GADGET-1", "name": "Gadget", "unit": "pcs", "kind": "gadget" }),
         )
         .await;
-    assert_invalid_fields(&r, &["kind"]);
+    r.assert_invalid_fields(&["kind"]);
     // A missing field.
     let r = fx
         .wh
@@ -449,14 +405,14 @@ async fn items_are_created_once_per_sku_and_validated() {
             &json!({ "sku": "NO-NAME", "unit": "pcs", "kind": "part" }),
         )
         .await;
-    assert_invalid_fields(&r, &["name"]);
+    r.assert_invalid_fields(&["name"]);
 
     // Sales may read the catalogue but not change it.
     let sales = fx.env.token(&[Role::Sales]);
     let mut other = body.clone();
     other["sku"] = json!("SALES-MADE");
     let r = fx.wh.post("/api/v1/items", Some(&sales), &other).await;
-    assert_problem_type(&r, 403, "forbidden");
+    r.assert_problem_type(403, "forbidden");
     let r = fx.wh.get(&location, Some(&sales)).await;
     assert_status(&r, 200);
     // Other catalogue editors may.
@@ -503,20 +459,20 @@ async fn item_updates_need_the_current_version_and_publish_revisions() {
 
     // The version read is no longer current.
     let r = fx.wh.put(&path, Some(&fx.keeper), &change(json!(1))).await;
-    assert_problem_type(&r, 409, "stale-version");
+    r.assert_problem_type(409, "stale-version");
     // No version at all.
     let r = fx.wh.put(&path, Some(&fx.keeper), &change(Value::Null)).await;
-    assert_invalid_fields(&r, &["version"]);
+    r.assert_invalid_fields(&["version"]);
     // Someone else's SKU, in another case.
     let mut taken = change(json!(2));
     taken["sku"] = json!("taken-sku");
     let r = fx.wh.put(&path, Some(&fx.keeper), &taken).await;
-    assert_problem_type(&r, 409, "duplicate");
+    r.assert_problem_type(409, "duplicate");
     // Validation on update too.
     let mut bad = change(json!(2));
     bad["max_stock"] = json!("1");
     let r = fx.wh.put(&path, Some(&fx.keeper), &bad).await;
-    assert_invalid_fields(&r, &["max_stock"]);
+    r.assert_invalid_fields(&["max_stock"]);
     // An unknown item.
     let r = fx
         .wh
@@ -526,16 +482,16 @@ async fn item_updates_need_the_current_version_and_publish_revisions() {
             &change(json!(1)),
         )
         .await;
-    assert_problem_type(&r, 404, "not-found");
+    r.assert_problem_type(404, "not-found");
     // Sales may not.
     let sales = fx.env.token(&[Role::Sales]);
     let r = fx.wh.put(&path, Some(&sales), &change(json!(2))).await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     let r = fx
         .wh
         .post(&format!("{path}/deactivate"), Some(&sales), &json!({}))
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
 
     // Deactivate (twice: the second changes nothing), then activate.
     let r = fx
@@ -569,7 +525,7 @@ async fn item_updates_need_the_current_version_and_publish_revisions() {
             &json!({}),
         )
         .await;
-    assert_problem(&r, 404);
+    r.assert_problem(404);
 
     // Every change is in the outbox with the item's revision, in order.
     let events = fx.outbox_where("warehouse.item.changed", "item_id", id).await;
@@ -649,7 +605,7 @@ async fn item_search_ignores_diacritics_and_filters_by_kind_and_activity() {
     let r = fx.wh.get("/api/v1/items?kind=part", Some(&fx.keeper)).await;
     assert_eq!(ids(&r), [chinese, bolt]);
     let r = fx.wh.get("/api/v1/items?kind=gadget", Some(&fx.keeper)).await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
 
     let r = fx
         .wh
@@ -736,7 +692,7 @@ async fn a_new_default_warehouse_takes_the_flag_and_codes_are_unique() {
             &json!({ "code": "main", "name": "Another" }),
         )
         .await;
-    assert_problem_type(&r, 409, "duplicate");
+    r.assert_problem_type(409, "duplicate");
     // An inactive warehouse cannot be the default; a bad code is named.
     let r = fx
         .wh
@@ -746,7 +702,7 @@ async fn a_new_default_warehouse_takes_the_flag_and_codes_are_unique() {
             &json!({ "code": "kho 2", "name": "", "is_default": true, "active": false }),
         )
         .await;
-    assert_invalid_fields(&r, &["code", "name", "is_default"]);
+    r.assert_invalid_fields(&["code", "name", "is_default"]);
     // Sales may not create warehouses.
     let r = fx
         .wh
@@ -756,7 +712,7 @@ async fn a_new_default_warehouse_takes_the_flag_and_codes_are_unique() {
             &json!({ "code": "S1", "name": "S1" }),
         )
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
 
     // Updates need the current version; making MAIN the default again moves the flag back.
     let path = format!("/api/v1/warehouses/{}", fx.main);
@@ -779,19 +735,19 @@ async fn a_new_default_warehouse_takes_the_flag_and_codes_are_unique() {
             &json!({ "code": "MAIN", "name": "x", "version": 1 }),
         )
         .await;
-    assert_problem_type(&r, 409, "stale-version");
+    r.assert_problem_type(409, "stale-version");
     let r = fx
         .wh
         .put(&path, Some(&fx.keeper), &json!({ "code": "MAIN", "name": "x" }))
         .await;
-    assert_invalid_fields(&r, &["version"]);
+    r.assert_invalid_fields(&["version"]);
     let hcm = fx.wh.get(&format!("/api/v1/warehouses/{hcm}"), Some(&fx.keeper)).await;
     assert_eq!(hcm.body["is_default"], false);
     let r = fx
         .wh
         .get(&format!("/api/v1/warehouses/{}", Uuid::now_v7()), Some(&fx.keeper))
         .await;
-    assert_problem_type(&r, 404, "not-found");
+    r.assert_problem_type(404, "not-found");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -826,8 +782,8 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
 
     // Nothing to issue: 409 naming the line, the note stays open, purchasing is told.
     let r = fx.confirm_outbound(note_id, line, "10").await;
-    assert_problem_type(&r, 409, "insufficient-stock");
-    assert_eq!(error_fields(&r), ["lines[0].quantity"], "{}", r.body);
+    r.assert_problem_type(409, "insufficient-stock");
+    assert_eq!(r.error_fields(), ["lines[0].quantity"], "{}", r.body);
     let still = fx.get_outbound(note_id).await;
     assert_eq!(still["status"], "open");
     assert_eq!(dec_of(&still["lines"][0]["issued"]), dec!(0));
@@ -854,7 +810,7 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
     fx.receive_return(fx.main, item, "6", "4").await;
     // Still short for the whole 10: the shortage names what is missing.
     let r = fx.confirm_outbound(note_id, line, "10").await;
-    assert_problem_type(&r, 409, "insufficient-stock");
+    r.assert_problem_type(409, "insufficient-stock");
     let shortages = fx.outbox_where("warehouse.stock.shortage", "note_id", note_id).await;
     assert_eq!(shortages.len(), 2);
     assert_eq!(dec_of(&shortages[1]["quantity_missing"]), dec!(4));
@@ -868,12 +824,12 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
 
     // More than is still open on the line (6).
     let r = fx.confirm_outbound(note_id, line, "6.0001").await;
-    assert_invalid_fields(&r, &["lines[0].quantity"]);
+    r.assert_invalid_fields(&["lines[0].quantity"]);
     // Zero, a foreign line, the same line twice.
     let r = fx.confirm_outbound(note_id, line, "0").await;
-    assert_invalid_fields(&r, &["lines[0].quantity"]);
+    r.assert_invalid_fields(&["lines[0].quantity"]);
     let r = fx.confirm_outbound(note_id, Uuid::now_v7(), "1").await;
-    assert_invalid_fields(&r, &["lines[0].line_id"]);
+    r.assert_invalid_fields(&["lines[0].line_id"]);
     let r = fx
         .wh
         .post(
@@ -882,7 +838,7 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
             &json!({ "lines": [{ "line_id": line, "quantity": "1" }, { "line_id": line, "quantity": "1" }] }),
         )
         .await;
-    assert_invalid_fields(&r, &["lines[1].line_id"]);
+    r.assert_invalid_fields(&["lines[1].line_id"]);
     let r = fx
         .wh
         .post(
@@ -891,7 +847,7 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
             &json!({ "lines": [] }),
         )
         .await;
-    assert_invalid_fields(&r, &["lines"]);
+    r.assert_invalid_fields(&["lines"]);
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(2));
 
     // 4 more come back at 7: (2 × 4 + 4 × 7) / 6 = 6. The rest leaves at 6.
@@ -965,7 +921,7 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
 
     // An issued note is done.
     let r = fx.confirm_outbound(note_id, line, "1").await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     let r = fx
         .wh
         .post(
@@ -974,7 +930,7 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
             &json!({ "reason": "too late" }),
         )
         .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -988,7 +944,7 @@ async fn cancelling_the_rest_of_a_note_closes_it() {
     // A reason is required.
     let path = format!("/api/v1/outbound-notes/{note_id}/cancel-rest");
     let r = fx.wh.post(&path, Some(&fx.keeper), &json!({ "reason": " " })).await;
-    assert_invalid_fields(&r, &["reason"]);
+    r.assert_invalid_fields(&["reason"]);
 
     let r = fx
         .wh
@@ -1010,9 +966,9 @@ async fn cancelling_the_rest_of_a_note_closes_it() {
 
     // Closed for good.
     let r = fx.confirm_outbound(note_id, line, "1").await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     let r = fx.wh.post(&path, Some(&fx.keeper), &json!({ "reason": "again" })).await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     let r = fx
         .wh
         .get("/api/v1/outbound-notes?status=cancelled", Some(&fx.keeper))
@@ -1062,7 +1018,7 @@ async fn manual_outbound_notes_issue_at_the_average_as_adjustments() {
             &json!({ "note": "", "lines": [] }),
         )
         .await;
-    assert_invalid_fields(&r, &["note"]);
+    r.assert_invalid_fields(&["note"]);
     let r = fx
         .wh
         .post(
@@ -1074,7 +1030,7 @@ async fn manual_outbound_notes_issue_at_the_average_as_adjustments() {
             ] }),
         )
         .await;
-    assert_invalid_fields(&r, &["lines[0].item_id", "lines[1].quantity"]);
+    r.assert_invalid_fields(&["lines[0].item_id", "lines[1].quantity"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1127,24 +1083,24 @@ async fn purchase_arrival_is_counted_in_with_discrepancies_explained() {
         { "line_id": l1, "received": "18" }
     ] }))
     .await;
-    assert_invalid_fields(&r, &["lines[1].discrepancy"]);
-    assert!(!error_fields(&r).contains(&"lines[0].discrepancy".to_owned()));
+    r.assert_invalid_fields(&["lines[1].discrepancy"]);
+    assert!(!r.error_fields().contains(&"lines[0].discrepancy".to_owned()));
     // A blank reason is no reason.
     let r = confirm(json!({ "lines": [
         { "line_id": l0, "received": "10" },
         { "line_id": l1, "received": "18", "discrepancy": "   " }
     ] }))
     .await;
-    assert_invalid_fields(&r, &["lines[1].discrepancy"]);
+    r.assert_invalid_fields(&["lines[1].discrepancy"]);
     // Every line must be confirmed; negative quantities and foreign lines are refused.
     let r = confirm(json!({ "lines": [{ "line_id": l0, "received": "10" }] })).await;
-    assert_invalid_fields(&r, &["lines"]);
+    r.assert_invalid_fields(&["lines"]);
     let r = confirm(json!({ "lines": [
         { "line_id": l0, "received": "-1", "discrepancy": "?" },
         { "line_id": Uuid::now_v7(), "received": "1" }
     ] }))
     .await;
-    assert_invalid_fields(&r, &["lines[0].received", "lines[1].line_id"]);
+    r.assert_invalid_fields(&["lines[0].received", "lines[1].line_id"]);
     // Nothing moved.
     assert_eq!(fx.on_hand(pipe, fx.main).await, dec!(0));
     assert_eq!(fx.on_hand(elbow, fx.main).await, dec!(0));
@@ -1216,7 +1172,7 @@ async fn purchase_arrival_is_counted_in_with_discrepancies_explained() {
         { "line_id": l1, "received": "20" }
     ] }))
     .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     let r = fx
         .wh
         .post(
@@ -1225,7 +1181,7 @@ async fn purchase_arrival_is_counted_in_with_discrepancies_explained() {
             &json!({ "reason": "nhầm" }),
         )
         .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     assert_eq!(fx.on_hand(elbow, fx.main).await, dec!(18));
     assert_eq!(
         fx.outbox_where("warehouse.inbound.confirmed", "note_id", note_id)
@@ -1260,7 +1216,7 @@ async fn a_cancelled_or_empty_receipt_moves_no_stock() {
             &json!({ "lines": [{ "line_id": note["lines"][0]["id"], "received": "5" }] }),
         )
         .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
 
     // Received zero, with the reason: the note closes, stock does not move.
     let (_, note) = fx.purchase_arrives(&[(item, dec!(5), dec!(3))]).await;
@@ -1402,8 +1358,8 @@ async fn refused_transfers_move_nothing() {
             { "item_id": item, "quantity": "4" }
         ] }))
     .await;
-    assert_problem_type(&r, 409, "insufficient-stock");
-    assert_eq!(error_fields(&r), ["lines[1].quantity"], "{}", r.body);
+    r.assert_problem_type(409, "insufficient-stock");
+    assert_eq!(r.error_fields(), ["lines[1].quantity"], "{}", r.body);
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(3));
     assert_eq!(fx.on_hand(other, fx.main).await, dec!(50));
     assert!(fx.balance(item, branch).await.is_none());
@@ -1415,7 +1371,7 @@ async fn refused_transfers_move_nothing() {
     let r = transfer(json!({ "from_warehouse_id": fx.main, "to_warehouse_id": fx.main,
         "reason": "x", "lines": [{ "item_id": item, "quantity": "1" }] }))
     .await;
-    assert_invalid_fields(&r, &["to_warehouse_id"]);
+    r.assert_invalid_fields(&["to_warehouse_id"]);
     // Unknown warehouse and item, zero quantity, no reason.
     let r = transfer(json!({ "from_warehouse_id": fx.main, "to_warehouse_id": Uuid::now_v7(),
         "reason": "", "lines": [
@@ -1423,20 +1379,17 @@ async fn refused_transfers_move_nothing() {
             { "item_id": item, "quantity": "0" }
         ] }))
     .await;
-    assert_invalid_fields(
-        &r,
-        &["to_warehouse_id", "reason", "lines[0].item_id", "lines[1].quantity"],
-    );
+    r.assert_invalid_fields(&["to_warehouse_id", "reason", "lines[0].item_id", "lines[1].quantity"]);
     // Too many decimals.
     let r = transfer(json!({ "from_warehouse_id": fx.main, "to_warehouse_id": branch,
         "reason": "x", "lines": [{ "item_id": item, "quantity": "0.00001" }] }))
     .await;
-    assert_invalid_fields(&r, &["lines[0].quantity"]);
+    r.assert_invalid_fields(&["lines[0].quantity"]);
     // No lines.
     let r = transfer(json!({ "from_warehouse_id": fx.main, "to_warehouse_id": branch,
         "reason": "x", "lines": [] }))
     .await;
-    assert_invalid_fields(&r, &["lines"]);
+    r.assert_invalid_fields(&["lines"]);
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(3));
     assert_eq!(fx.movements(item).await.len(), 1);
 }
@@ -1471,8 +1424,8 @@ async fn adjustments_keep_their_reason_and_never_go_below_zero() {
 
     // Beyond what is there.
     let r = fx.adjust(fx.main, item, "-7.5", "mất").await;
-    assert_problem_type(&r, 409, "insufficient-stock");
-    assert_eq!(error_fields(&r), ["lines[0].quantity"]);
+    r.assert_problem_type(409, "insufficient-stock");
+    assert_eq!(r.error_fields(), ["lines[0].quantity"]);
     assert!(
         r.body["errors"][0]["message"]
             .as_str()
@@ -1494,8 +1447,8 @@ async fn adjustments_keep_their_reason_and_never_go_below_zero() {
             ] }),
         )
         .await;
-    assert_problem_type(&r, 409, "insufficient-stock");
-    assert_eq!(error_fields(&r), ["lines[1].quantity"]);
+    r.assert_problem_type(409, "insufficient-stock");
+    assert_eq!(r.error_fields(), ["lines[1].quantity"]);
     assert!(fx.balance(other, fx.main).await.is_none());
     assert!(fx.movements(other).await.is_empty());
 
@@ -1509,7 +1462,7 @@ async fn adjustments_keep_their_reason_and_never_go_below_zero() {
                      "lines": [{ "item_id": item, "quantity": "0" }] }),
         )
         .await;
-    assert_invalid_fields(&r, &["warehouse_id", "reason", "lines[0].quantity"]);
+    r.assert_invalid_fields(&["warehouse_id", "reason", "lines[0].quantity"]);
 
     // Taking everything is allowed: the balance reaches zero exactly.
     let r = fx.adjust(fx.main, item, "-7", "xuất hủy").await;
@@ -1608,19 +1561,19 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
     assert!(line_of(&r.body, b)["variance"].is_null());
     // A stale version, a negative count, an item not on the sheet.
     let r = record(1, json!([{ "item_id": b, "counted": "5" }])).await;
-    assert_problem_type(&r, 409, "stale-version");
+    r.assert_problem_type(409, "stale-version");
     let r = record(
         2,
         json!([{ "item_id": b, "counted": "-1" }, { "item_id": untouched, "counted": "1" }]),
     )
     .await;
-    assert_invalid_fields(&r, &["lines[0].counted", "lines[1].item_id"]);
+    r.assert_invalid_fields(&["lines[0].counted", "lines[1].item_id"]);
 
     // Submitting with a line not counted yet.
     let submit_path = format!("/api/v1/stock-counts/{count}/submit");
     let r = fx.wh.post(&submit_path, Some(&counter_token), &json!({})).await;
-    assert_problem_type(&r, 422, "validation");
-    assert_eq!(error_fields(&r).len(), 1, "{}", r.body);
+    r.assert_problem_type(422, "validation");
+    assert_eq!(r.error_fields().len(), 1, "{}", r.body);
     let got = fx
         .wh
         .get(&format!("/api/v1/stock-counts/{count}"), Some(&fx.keeper))
@@ -1637,7 +1590,7 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
     assert_eq!(r.body["submitted_by"], json!(counter.id.to_string()));
     // No recounting once submitted.
     let r = record(4, json!([{ "item_id": a, "counted": "9" }])).await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
 
     let approve_path = format!("/api/v1/stock-counts/{count}/approve");
     // Sales and keepers are not approvers.
@@ -1645,15 +1598,15 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
         .wh
         .post(&approve_path, Some(&fx.env.token(&[Role::Sales])), &json!({}))
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     let r = fx.wh.post(&approve_path, Some(&fx.keeper), &json!({})).await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     // Nor the counter, manager or not.
     let r = fx
         .wh
         .post(&approve_path, Some(&counter_token), &json!({ "comment": "ok" }))
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     let got = fx
         .wh
         .get(&format!("/api/v1/stock-counts/{count}"), Some(&fx.keeper))
@@ -1696,7 +1649,7 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
         .wh
         .post(&approve_path, Some(&fx.env.token(&[Role::FinanceManager])), &json!({}))
         .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     let r = fx
         .wh
         .post(
@@ -1705,7 +1658,7 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
             &json!({}),
         )
         .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     assert_eq!(fx.on_hand(a, fx.main).await, dec!(8));
     let list = fx.wh.get("/api/v1/stock-counts", Some(&fx.keeper)).await;
     assert_status(&list, 200);
@@ -1729,7 +1682,7 @@ async fn stock_counts_of_chosen_items_can_find_more_and_be_rejected() {
             &json!({ "warehouse_id": empty }),
         )
         .await;
-    assert_invalid_fields(&r, &["item_ids"]);
+    r.assert_invalid_fields(&["item_ids"]);
     let r = fx
         .wh
         .post(
@@ -1738,7 +1691,7 @@ async fn stock_counts_of_chosen_items_can_find_more_and_be_rejected() {
             &json!({ "warehouse_id": Uuid::now_v7(), "item_ids": [Uuid::now_v7()] }),
         )
         .await;
-    assert_invalid_fields(&r, &["warehouse_id", "item_ids[0]"]);
+    r.assert_invalid_fields(&["warehouse_id", "item_ids[0]"]);
 
     // An item that the system thinks is not there, found on the shelf: booked at standard cost.
     let r = fx
@@ -1808,7 +1761,7 @@ async fn stock_counts_of_chosen_items_can_find_more_and_be_rejected() {
         .wh
         .post(&format!("/api/v1/stock-counts/{count}/approve"), Some(&fm), &json!({}))
         .await;
-    assert_problem_type(&r, 409, "wrong-state");
+    r.assert_problem_type(409, "wrong-state");
     let r = fx
         .wh
         .post(
@@ -1965,12 +1918,12 @@ async fn stock_that_has_not_moved_for_a_year_is_reported() {
     assert_status(&r, 200);
     assert!(r.body.as_array().unwrap().is_empty(), "{}", r.body);
     let r = fx.wh.get("/api/v1/reports/stale-stock?days=0", Some(&fx.keeper)).await;
-    assert_invalid_fields(&r, &["days"]);
+    r.assert_invalid_fields(&["days"]);
     let r = fx
         .wh
         .get("/api/v1/reports/stale-stock?days=many", Some(&fx.keeper))
         .await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
 
     // A movement makes it fresh again.
     assert_status(&fx.adjust(fx.main, old, "-1", "bán thanh lý").await, 201);
@@ -2063,7 +2016,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
         let token = fx.env.token(&roles);
         for (path, body) in &writes {
             let r = fx.wh.post(path, Some(&token), body).await;
-            assert_problem_type(&r, 403, "forbidden");
+            r.assert_problem_type(403, "forbidden");
             assert!(
                 r.body["detail"].as_str().unwrap().contains("warehouse_keeper"),
                 "{path}: {}",
@@ -2083,7 +2036,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
             assert_status(&fx.wh.get(&path, Some(&token)).await, 200);
         }
         let r = fx.wh.get("/api/v1/stock/ledger-check", Some(&token)).await;
-        assert_problem(&r, 403);
+        r.assert_problem(403);
     }
     // Nothing moved and nothing was created.
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(5));
@@ -2097,10 +2050,10 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
     for token in [None, Some(forged.as_str()), Some("not-a-jwt")] {
         for (path, body) in &writes {
             let r = fx.wh.post(path, token, body).await;
-            assert_problem_type(&r, 401, "unauthorized");
+            r.assert_problem_type(401, "unauthorized");
         }
         for path in ["/api/v1/items", "/api/v1/stock", "/api/v1/outbound-notes"] {
-            assert_problem(&fx.wh.get(path, token).await, 401);
+            fx.wh.get(path, token).await.assert_problem(401);
         }
     }
 
@@ -2114,7 +2067,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
         format!("/api/v1/stock-counts/{nobody}"),
     ] {
         let r = fx.wh.get(&path, Some(&fx.keeper)).await;
-        assert_problem_type(&r, 404, "not-found");
+        r.assert_problem_type(404, "not-found");
     }
     let r = fx
         .wh
@@ -2124,7 +2077,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
             &confirm_out,
         )
         .await;
-    assert_problem_type(&r, 404, "not-found");
+    r.assert_problem_type(404, "not-found");
     let r = fx
         .wh
         .post(
@@ -2133,7 +2086,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
             &confirm_in,
         )
         .await;
-    assert_problem_type(&r, 404, "not-found");
+    r.assert_problem_type(404, "not-found");
     let r = fx
         .wh
         .post(
@@ -2142,7 +2095,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
             &json!({}),
         )
         .await;
-    assert_problem_type(&r, 404, "not-found");
+    r.assert_problem_type(404, "not-found");
 
     // Malformed JSON, an id that is not one, values of the wrong type, bad query values.
     for path in [
@@ -2156,17 +2109,17 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
             .wh
             .post_raw(&path, Some(&fx.keeper), "application/json", r#"{"lines": [ "#)
             .await;
-        assert_problem_type(&r, 400, "bad-request");
+        r.assert_problem_type(400, "bad-request");
         let r = fx.wh.post_raw(&path, Some(&fx.keeper), "application/json", "").await;
-        assert_problem_type(&r, 400, "bad-request");
+        r.assert_problem_type(400, "bad-request");
     }
     let r = fx
         .wh
         .post_raw("/api/v1/stock/adjustments", Some(&fx.keeper), "text/plain", "{}")
         .await;
-    assert_problem(&r, 415);
+    r.assert_problem(415);
     let r = fx.wh.get("/api/v1/outbound-notes/not-a-uuid", Some(&fx.keeper)).await;
-    assert_problem_type(&r, 400, "bad-request");
+    r.assert_problem_type(400, "bad-request");
     let r = fx
         .wh
         .post(
@@ -2176,7 +2129,7 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
                      "lines": [{ "item_id": item, "quantity": "lots" }] }),
         )
         .await;
-    assert_invalid_fields(&r, &["lines[0].quantity"]);
+    r.assert_invalid_fields(&["lines[0].quantity"]);
     let r = fx
         .wh
         .post(
@@ -2185,15 +2138,15 @@ async fn roles_are_enforced_and_bad_requests_get_problems_never_500() {
             &json!({ "lines": [{ "line_id": "nope", "quantity": "1" }] }),
         )
         .await;
-    assert_invalid_fields(&r, &["lines[0].line_id"]);
+    r.assert_invalid_fields(&["lines[0].line_id"]);
     let r = fx.wh.get("/api/v1/outbound-notes?status=lost", Some(&fx.keeper)).await;
-    assert_invalid_fields(&r, &["status"]);
+    r.assert_invalid_fields(&["status"]);
     let r = fx.wh.get("/api/v1/inbound-notes?status=lost", Some(&fx.keeper)).await;
-    assert_invalid_fields(&r, &["status"]);
+    r.assert_invalid_fields(&["status"]);
     let r = fx.wh.get("/api/v1/stock?item_id=xyz", Some(&fx.keeper)).await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
     let r = fx.wh.get("/api/v1/stock/movements?cursor=abc", Some(&fx.keeper)).await;
-    assert_problem(&r, 400);
+    r.assert_problem(400);
 
     // After all of that, the keeper still works normally.
     let r = fx
@@ -2252,7 +2205,7 @@ async fn a_refused_document_is_not_kept() {
     let branch = fx.warehouse("BR3").await;
     let item = fx.item("NO-DOC").await;
     let r = fx.adjust(fx.main, item, "-1", "x").await;
-    assert_problem_type(&r, 409, "insufficient-stock");
+    r.assert_problem_type(409, "insufficient-stock");
     let r = fx
         .wh
         .post(
@@ -2262,7 +2215,7 @@ async fn a_refused_document_is_not_kept() {
                      "lines": [{ "item_id": item, "quantity": "1" }] }),
         )
         .await;
-    assert_problem_type(&r, 409, "insufficient-stock");
+    r.assert_problem_type(409, "insufficient-stock");
     #[derive(QueryableByName)]
     struct N {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -2349,7 +2302,7 @@ async fn who_recorded_the_count_cannot_approve_it() {
         .wh
         .post(&format!("/api/v1/stock-counts/{count}/approve"), Some(&gm), &json!({}))
         .await;
-    assert_problem(&r, 403);
+    r.assert_problem(403);
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(10));
 }
 
