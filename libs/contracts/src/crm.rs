@@ -35,3 +35,48 @@ impl Event for OutboundRequested {
     const TYPE: &'static str = "crm.outbound.requested";
     const VERSION: u32 = 1;
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderApprovedLine {
+    pub line_id: Uuid,
+    pub item_id: Uuid,
+    #[schema(value_type = String)]
+    pub quantity: Decimal,
+    #[schema(value_type = String)]
+    pub unit_price: Decimal,
+    #[schema(value_type = String)]
+    pub net: Decimal,
+    #[schema(value_type = String)]
+    pub tax: Decimal,
+    #[serde(default)]
+    pub delivery_date: Option<chrono::NaiveDate>,
+}
+
+/// `crm.order.approved` v1: a sales order (contract) was approved; finance builds the
+/// receivable schedule from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderApproved {
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub customer_id: Uuid,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// The salesperson.
+    pub owner_id: Uuid,
+    pub currency: String,
+    #[schema(value_type = String)]
+    pub net: Decimal,
+    #[schema(value_type = String)]
+    pub tax: Decimal,
+    #[schema(value_type = String)]
+    pub total: Decimal,
+    pub payment_terms: String,
+    pub payment_days: i32,
+    pub order_date: chrono::NaiveDate,
+    pub lines: Vec<OrderApprovedLine>,
+}
+
+impl Event for OrderApproved {
+    const TYPE: &'static str = "crm.order.approved";
+    const VERSION: u32 = 1;
+}

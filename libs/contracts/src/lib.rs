@@ -6,6 +6,7 @@
 use serde::{Serialize, de::DeserializeOwned};
 
 pub mod crm;
+pub mod finance;
 pub mod hr;
 pub mod production;
 pub mod purchasing;
@@ -71,6 +72,11 @@ pub fn catalog() -> Vec<CatalogEntry> {
             "warehouse",
             &["purchasing", "production", "finance"],
             "goods were received into stock",
+        ),
+        entry::<finance::CustomerBalanceChanged>(
+            "finance",
+            &["crm"],
+            "a customer's open receivables changed (for the credit check)",
         ),
         entry::<warehouse::ThresholdCrossed>("warehouse", &["hr"], "an item's stock crossed its minimum or maximum"),
     ]

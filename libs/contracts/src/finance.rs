@@ -1,0 +1,29 @@
+//! Events published by finance.
+
+use crate::Event;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `finance.customer.balance.changed` v1: a customer's open receivables after a posting, so
+/// crm's credit check stays current without calling finance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerBalanceChanged {
+    pub customer_id: Uuid,
+    pub currency: String,
+    #[schema(value_type = String)]
+    pub open_amount: Decimal,
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub overdue_amount: Decimal,
+    /// Increases with every change; consumers keep the highest.
+    pub revision: i64,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl Event for CustomerBalanceChanged {
+    const TYPE: &'static str = "finance.customer.balance.changed";
+    const VERSION: u32 = 1;
+}
