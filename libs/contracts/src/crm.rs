@@ -80,3 +80,66 @@ impl Event for OrderApproved {
     const TYPE: &'static str = "crm.order.approved";
     const VERSION: u32 = 1;
 }
+
+/// `crm.receipt.confirmed` v1: finance confirmed money received on a sales order; finance
+/// books it against the customer's receivable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReceiptConfirmed {
+    pub receipt_id: Uuid,
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub customer_id: Uuid,
+    pub currency: String,
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    pub received_on: chrono::NaiveDate,
+    /// `bank_transfer`, `cash`, `cheque` or `other`.
+    pub method: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+impl Event for ReceiptConfirmed {
+    const TYPE: &'static str = "crm.receipt.confirmed";
+    const VERSION: u32 = 1;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveredLine {
+    pub order_line_id: Uuid,
+    pub item_id: Uuid,
+    #[schema(value_type = String)]
+    pub quantity: Decimal,
+}
+
+/// `crm.shipment.delivered` v1: the customer signed for a shipment of a sales order (the
+/// delivery note reference names the signed scan); finance may invoice what was delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ShipmentDelivered {
+    pub shipment_id: Uuid,
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub customer_id: Uuid,
+    pub lines: Vec<DeliveredLine>,
+    pub delivered_at: chrono::DateTime<chrono::Utc>,
+    pub signed_delivery_note_ref: String,
+}
+
+impl Event for ShipmentDelivered {
+    const TYPE: &'static str = "crm.shipment.delivered";
+    const VERSION: u32 = 1;
+}
+
+/// `crm.order.changed` v1: an approved change request changed an order's lines or terms; the
+/// order as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderChanged {
+    pub change_request_id: Uuid,
+    #[serde(flatten)]
+    pub order: OrderApproved,
+}
+
+impl Event for OrderChanged {
+    const TYPE: &'static str = "crm.order.changed";
+    const VERSION: u32 = 1;
+}

@@ -55,6 +55,12 @@ pub fn catalog() -> Vec<CatalogEntry> {
             &["warehouse"],
             "goods of a sales order are to leave the warehouse",
         ),
+        entry::<crm::ReceiptConfirmed>("crm", &["finance"], "finance confirmed money received on a sales order"),
+        entry::<crm::ShipmentDelivered>(
+            "crm",
+            &["finance"],
+            "the customer signed for a shipment of a sales order",
+        ),
         entry::<purchasing::InboundRequested>("purchasing", &["warehouse"], "goods of a purchase order arrived"),
         entry::<production::ReceiptRequested>("production", &["warehouse"], "finished goods are to go into stock"),
         entry::<warehouse::ItemChanged>(

@@ -260,7 +260,10 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let problem = self.to_problem();
-        if problem.status >= 500 {
+        if problem.status == 503 {
+            // A dependency is down: worth a warning, not an error of ours.
+            tracing::warn!(error = %self, status = problem.status, "request refused: dependency unavailable");
+        } else if problem.status >= 500 {
             tracing::error!(error = %self, status = problem.status, "request failed");
         } else {
             tracing::info!(error = %self, status = problem.status, "request refused");

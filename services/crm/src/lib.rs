@@ -1,7 +1,11 @@
-//! The crm service. Customers, leads, opportunities, quotations, sales orders and contracts, receipts, outbound requests and shipments.
-//!
-//! So far it runs the platform (health, readiness, metrics, OpenAPI, dead letters) and keeps the
-//! employee directory from hr's events.
+//! The crm service: customers and contacts, the local item catalogue and the price list, and
+//! (growing) the order-to-cash documents. Keeps the employee directory, the catalogue and
+//! customers' open receivables from other services' events.
+
+pub mod api;
+pub mod db;
+pub mod domain;
+pub mod events;
 
 use erp_server::ServiceDef;
 
@@ -10,10 +14,19 @@ pub const NAME: &str = "crm";
 pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
-        description: "Customers, leads, opportunities, quotations, sales orders and contracts, receipts, outbound requests and shipments.",
-        migrations: || vec![erp_directory::MIGRATIONS],
-        routes: erp_directory::routes,
-        subscriptions: erp_directory::subscriptions,
-        init: None,
+        description: "Customers, contacts, the item catalogue and price list; quotations, orders, receipts, outbound requests and shipments as they are built.",
+        migrations: || vec![erp_directory::MIGRATIONS, erp_approval::MIGRATIONS, db::MIGRATIONS],
+        routes: api::routes,
+        subscriptions: events::subscriptions,
+        init: Some(seed_authority_matrix),
     }
+}
+
+/// The default authority matrix, written when crm's document types have no rules yet.
+fn seed_authority_matrix(
+    conn: &mut diesel::PgConnection,
+    _config: &erp_config::Config,
+) -> Result<(), erp_problem::AppError> {
+    erp_approval::seed_rules(conn, &api::default_rules())?;
+    Ok(())
 }

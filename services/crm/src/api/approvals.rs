@@ -1,0 +1,69 @@
+//! crm's use of the approval engine: the default authority matrix for its documents, and
+//! decisions reduced to what the document must do next.
+
+use diesel::PgConnection;
+use erp_approval::{Condition, RequestStatus, RuleSeed};
+use erp_auth::{CurrentUser, Role};
+use erp_bus::EventMeta;
+use erp_problem::AppError;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+pub enum Verdict {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+pub fn decide(
+    conn: &mut PgConnection,
+    document_type: &str,
+    document_id: Uuid,
+    user: &CurrentUser,
+    approve: bool,
+    comment: Option<&str>,
+    meta: &EventMeta,
+) -> Result<Verdict, AppError> {
+    let d = erp_approval::decide(conn, (document_type, document_id), user, approve, comment, meta)?;
+    Ok(match (d.is_final, d.status()) {
+        (true, RequestStatus::Approved) => Verdict::Approved,
+        (true, _) => Verdict::Rejected,
+        (false, _) => Verdict::Pending,
+    })
+}
+
+/// The authority matrix of DOMAIN.md, written on first start; a general manager edits it at
+/// `/api/v1/approval-rules` afterwards. Amounts are in VND.
+pub fn default_rules() -> Vec<RuleSeed> {
+    let mut rules = Vec::new();
+    for doc in [super::quotations::DOCUMENT_TYPE, super::orders::DOCUMENT_TYPE] {
+        rules.push(RuleSeed::new(doc, Condition::BelowFloorPrice, Role::VicePresident, 1));
+        rules.push(RuleSeed::new(doc, Condition::MarginBelow, Role::VicePresident, 1).percent(Decimal::from(10)));
+        rules.push(
+            RuleSeed::new(doc, Condition::TotalAbove, Role::VicePresident, 1).amount(Decimal::from(500_000_000), "VND"),
+        );
+        rules.push(
+            RuleSeed::new(doc, Condition::TotalAbove, Role::GeneralManager, 2)
+                .amount(Decimal::from(2_000_000_000i64), "VND"),
+        );
+        rules.push(RuleSeed::new(doc, Condition::Otherwise, Role::SalesManager, 1));
+    }
+    let change = super::changes::DOCUMENT_TYPE;
+    rules.push(RuleSeed::new(
+        change,
+        Condition::BelowFloorPrice,
+        Role::VicePresident,
+        1,
+    ));
+    rules.push(RuleSeed::new(change, Condition::MarginBelow, Role::VicePresident, 1).percent(Decimal::from(10)));
+    rules.push(RuleSeed::new(change, Condition::Otherwise, Role::SalesManager, 1));
+    let order = super::orders::DOCUMENT_TYPE;
+    rules.push(RuleSeed::new(order, Condition::CreditTerms, Role::GeneralManager, 2));
+    rules.push(RuleSeed::new(
+        order,
+        Condition::OverCreditLimit,
+        Role::GeneralManager,
+        2,
+    ));
+    rules
+}

@@ -1,0 +1,8 @@
+//! crm's rules, free of I/O.
+
+pub mod customer;
+pub mod documents;
+pub mod money;
+pub mod pipeline;
+pub mod pricing;
+pub mod visibility;
