@@ -4,7 +4,7 @@
 use super::SELLERS;
 use crate::db::{self, Contact, Customer, CustomerBalance, schema::contacts, schema::customers};
 use crate::domain::customer::{self, CustomerKind, Grade, PaymentTerms};
-use crate::domain::visibility::{Scope, scope};
+use crate::domain::visibility::{Scope, scope, scoped};
 use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
@@ -230,15 +230,7 @@ async fn list_customers(
             .order(customers::id)
             .limit(limit + 1)
             .into_boxed();
-        sql = match scope {
-            Scope::All => sql,
-            Scope::Department {
-                department: Some(d),
-                me,
-            } => sql.filter(customers::department_id.eq(d).or(customers::owner_id.eq(me))),
-            Scope::Department { department: None, me } | Scope::Own(me) => sql.filter(customers::owner_id.eq(me)),
-            Scope::Nothing => sql.filter(customers::id.is_null()),
-        };
+        sql = scoped!(sql, scope, customers::owner_id, customers::department_id, customers::id);
         if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
             sql = sql.filter(customers::search_text.like(erp_db::like_pattern(&erp_db::fold_search(text))));
         }

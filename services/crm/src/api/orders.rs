@@ -12,7 +12,7 @@ use crate::db::{
 };
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{OrderAction, OrderStatus, QuotationStatus};
-use crate::domain::visibility::{Scope, scope};
+use crate::domain::visibility::{Scope, scope, scoped};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -281,15 +281,13 @@ async fn list_orders(
             .order(sales_orders::id)
             .limit(limit + 1)
             .into_boxed();
-        sql = match scope {
-            Scope::All => sql,
-            Scope::Department {
-                department: Some(d),
-                me,
-            } => sql.filter(sales_orders::department_id.eq(d).or(sales_orders::owner_id.eq(me))),
-            Scope::Department { department: None, me } | Scope::Own(me) => sql.filter(sales_orders::owner_id.eq(me)),
-            Scope::Nothing => sql.filter(sales_orders::id.is_null()),
-        };
+        sql = scoped!(
+            sql,
+            scope,
+            sales_orders::owner_id,
+            sales_orders::department_id,
+            sales_orders::id
+        );
         if let Some(s) = q.status {
             sql = sql.filter(sales_orders::status.eq(s));
         }

@@ -9,7 +9,7 @@ use super::shipments::complete_if_done;
 use crate::db::fulfilment::{self, Instalment, Receipt, payment_plan_instalments, receipts};
 use crate::db::{self, SalesOrder, schema::sales_orders};
 use crate::domain::documents::OrderStatus;
-use crate::domain::visibility::{Scope, scope};
+use crate::domain::visibility::{Scope, scope, scoped};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -487,15 +487,13 @@ async fn list_receipts(
             .order(receipts::id)
             .limit(limit + 1)
             .into_boxed();
-        sql = match scope {
-            Scope::All => sql,
-            Scope::Department {
-                department: Some(d),
-                me,
-            } => sql.filter(sales_orders::department_id.eq(d).or(sales_orders::owner_id.eq(me))),
-            Scope::Department { department: None, me } | Scope::Own(me) => sql.filter(sales_orders::owner_id.eq(me)),
-            Scope::Nothing => sql.filter(receipts::id.is_null()),
-        };
+        sql = scoped!(
+            sql,
+            scope,
+            sales_orders::owner_id,
+            sales_orders::department_id,
+            receipts::id
+        );
         if let Some(s) = q.status {
             sql = sql.filter(receipts::status.eq(s));
         }

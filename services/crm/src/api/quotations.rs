@@ -7,7 +7,7 @@ use super::{SELLERS, approvals};
 use crate::db::{self, Quotation, QuotationLine, schema::quotation_lines, schema::quotations};
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{QuotationAction, QuotationStatus};
-use crate::domain::visibility::{Scope, scope};
+use crate::domain::visibility::{Scope, scope, scoped};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -173,15 +173,13 @@ async fn list_quotations(
             .order(quotations::id)
             .limit(limit + 1)
             .into_boxed();
-        sql = match scope {
-            Scope::All => sql,
-            Scope::Department {
-                department: Some(d),
-                me,
-            } => sql.filter(quotations::department_id.eq(d).or(quotations::owner_id.eq(me))),
-            Scope::Department { department: None, me } | Scope::Own(me) => sql.filter(quotations::owner_id.eq(me)),
-            Scope::Nothing => sql.filter(quotations::id.is_null()),
-        };
+        sql = scoped!(
+            sql,
+            scope,
+            quotations::owner_id,
+            quotations::department_id,
+            quotations::id
+        );
         if let Some(s) = q.status {
             sql = sql.filter(quotations::status.eq(s));
         }
