@@ -15,7 +15,14 @@ pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
         description: "Customers, contacts, the item catalogue and price list; quotations, orders, receipts, outbound requests and shipments as they are built.",
-        migrations: || vec![erp_directory::MIGRATIONS, erp_approval::MIGRATIONS, db::MIGRATIONS],
+        migrations: || {
+            vec![
+                erp_directory::MIGRATIONS,
+                erp_approval::MIGRATIONS,
+                erp_catalogue::MIGRATIONS,
+                db::MIGRATIONS,
+            ]
+        },
         routes: api::routes,
         subscriptions: events::subscriptions,
         init: Some(seed_authority_matrix),

@@ -1,1 +1,1 @@
-DROP TABLE price_list, customer_balances, contacts, customers, catalogue_items;
+DROP TABLE price_list, customer_balances, contacts, customers;

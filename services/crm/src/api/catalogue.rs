@@ -1,7 +1,7 @@
 //! The item catalogue as crm knows it (from warehouse's events) and the price list: a list
 //! price and a floor price per item and currency; selling below the floor needs approval.
 
-use crate::db::{self, CatalogueItem, Price, schema::catalogue_items, schema::price_list};
+use crate::db::{Price, schema::price_list};
 use actix_web::{get, put, web};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -9,77 +9,18 @@ use erp_auth::{CurrentUser, Role};
 use erp_problem::{AppError, Json, Problem, Validator};
 use erp_server::AppContext;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_catalogue).service(list_prices).service(set_price);
+    erp_catalogue::routes(cfg);
+    cfg.service(list_prices).service(set_price);
 }
 
 /// Who sets prices: the sales managers and the leaders above them.
 pub const PRICE_SETTERS: [Role; 3] = [Role::SalesManager, Role::VicePresident, Role::GeneralManager];
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CatalogueQuery {
-    /// Text in SKU or name (folded: diacritics optional).
-    pub q: Option<String>,
-    pub active: Option<bool>,
-    pub limit: Option<i64>,
-    pub cursor: Option<Uuid>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CataloguePage {
-    pub items: Vec<CatalogueItem>,
-    pub next_cursor: Option<Uuid>,
-}
-
-#[utoipa::path(
-    tag = "catalogue",
-    params(CatalogueQuery),
-    responses(
-        (status = 200, body = CataloguePage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/api/v1/catalogue/items")]
-async fn list_catalogue(
-    ctx: web::Data<AppContext>,
-    _user: CurrentUser,
-    query: web::Query<CatalogueQuery>,
-) -> Result<web::Json<CataloguePage>, AppError> {
-    let q = query.into_inner();
-    let limit = erp_db::page_limit(q.limit);
-    let page = erp_db::with_conn(&ctx.pool, move |c| {
-        let mut sql = catalogue_items::table
-            .select(CatalogueItem::as_select())
-            .order(catalogue_items::item_id)
-            .limit(limit + 1)
-            .into_boxed();
-        if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let p = erp_db::like_pattern(text);
-            sql = sql.filter(catalogue_items::name.ilike(p.clone()).or(catalogue_items::sku.ilike(p)));
-        }
-        if let Some(a) = q.active {
-            sql = sql.filter(catalogue_items::active.eq(a));
-        }
-        if let Some(after) = q.cursor {
-            sql = sql.filter(catalogue_items::item_id.gt(after));
-        }
-        let mut rows = sql.load(c)?;
-        let next_cursor = erp_db::split_page(&mut rows, limit, |r| r.item_id);
-        Ok(CataloguePage {
-            items: rows,
-            next_cursor,
-        })
-    })
-    .await?;
-    Ok(web::Json(page))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -182,7 +123,7 @@ async fn set_price(
     v.finish()?;
     let actor = user.actor();
     let price = erp_db::transaction(&ctx.pool, move |c| {
-        match db::catalogue_items(c, &[item_id])?.get(&item_id) {
+        match erp_catalogue::items_by_id(c, &[item_id])?.get(&item_id) {
             None => return Err(AppError::validation("item_id", "unknown item (not in the catalogue)")),
             Some(i) if !i.active => return Err(AppError::validation("item_id", "the item is not active")),
             Some(_) => {}

@@ -60,7 +60,7 @@ pub fn build(
     lines: &[LineRequest],
 ) -> Result<(Vec<LineRow>, Priced), AppError> {
     let ids: Vec<Uuid> = lines.iter().map(|l| l.item_id).collect();
-    let items = db::catalogue_items(conn, &ids)?;
+    let items = erp_catalogue::items_by_id(conn, &ids)?;
     let prices = db::prices(conn, &ids, currency.code())?;
     let mut errors = Vec::new();
     let mut priced = Vec::with_capacity(lines.len());

@@ -67,22 +67,6 @@ pub struct Contact {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = catalogue_items)]
-pub struct CatalogueItem {
-    pub item_id: Uuid,
-    pub sku: String,
-    pub name: String,
-    pub specification: Option<String>,
-    pub unit: String,
-    pub kind: String,
-    #[schema(value_type = String)]
-    pub standard_cost: Decimal,
-    pub active: bool,
-    pub revision: i64,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = price_list)]
 pub struct Price {
     pub item_id: Uuid,
@@ -150,19 +134,6 @@ pub fn balance_of(conn: &mut PgConnection, customer: Uuid) -> Result<Option<Cust
         .select(CustomerBalance::as_select())
         .first(conn)
         .optional()?)
-}
-
-pub fn catalogue_items(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, CatalogueItem>, AppError> {
-    Ok(catalogue_items::table
-        .filter(catalogue_items::item_id.eq_any(ids))
-        .select(CatalogueItem::as_select())
-        .load::<CatalogueItem>(conn)?
-        .into_iter()
-        .map(|i| (i.item_id, i))
-        .collect())
 }
 
 pub fn prices(

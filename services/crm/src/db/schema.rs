@@ -1,19 +1,4 @@
 diesel::table! {
-    catalogue_items (item_id) {
-        item_id -> Uuid,
-        sku -> Text,
-        name -> Text,
-        specification -> Nullable<Text>,
-        unit -> Text,
-        kind -> Text,
-        standard_cost -> Numeric,
-        active -> Bool,
-        revision -> Int8,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
     customers (id) {
         id -> Uuid,
         code -> Text,
@@ -198,7 +183,6 @@ diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(quotation_lines -> quotations (quotation_id));
 diesel::joinable!(sales_order_lines -> sales_orders (order_id));
 diesel::allow_tables_to_appear_in_same_query!(
-    catalogue_items,
     customers,
     contacts,
     customer_balances,
