@@ -1,7 +1,12 @@
-//! The purchasing service. Suppliers, purchase requests, supplier quotations, purchase orders, arrivals, supplier invoices and payment requests.
-//!
-//! So far it runs the platform (health, readiness, metrics, OpenAPI, dead letters) and keeps the
-//! employee directory from hr's events.
+//! The purchasing service: suppliers, purchase requests (by hand or from the warehouse's
+//! shortages), supplier quotations compared and reviewed by project control, purchase orders
+//! approved through the authority matrix, payment requests, arrivals and supplier invoices
+//! matched three ways.
+
+pub mod api;
+pub mod db;
+pub mod domain;
+pub mod events;
 
 use erp_server::ServiceDef;
 
@@ -11,9 +16,16 @@ pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
         description: "Suppliers, purchase requests, supplier quotations, purchase orders, arrivals, supplier invoices and payment requests.",
-        migrations: || vec![erp_directory::MIGRATIONS],
-        routes: erp_directory::routes,
-        subscriptions: erp_directory::subscriptions,
+        migrations: || {
+            vec![
+                erp_directory::MIGRATIONS,
+                erp_approval::MIGRATIONS,
+                erp_catalogue::MIGRATIONS,
+                db::MIGRATIONS,
+            ]
+        },
+        routes: api::routes,
+        subscriptions: events::subscriptions,
         init: None,
     }
 }

@@ -1,0 +1,3 @@
+//! purchasing's rules, free of I/O.
+
+pub mod status;
