@@ -27,3 +27,22 @@ impl Event for CustomerBalanceChanged {
     const TYPE: &'static str = "finance.customer.balance.changed";
     const VERSION: u32 = 1;
 }
+
+/// `finance.payment.made` v1: finance paid a payment request approved in purchasing; the request
+/// is then paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PaymentMade {
+    pub payment_request_id: Uuid,
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    pub currency: String,
+    pub paid_on: chrono::NaiveDate,
+    /// Bank transaction or voucher number.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+impl Event for PaymentMade {
+    const TYPE: &'static str = "finance.payment.made";
+    const VERSION: u32 = 1;
+}

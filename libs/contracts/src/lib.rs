@@ -62,6 +62,26 @@ pub fn catalog() -> Vec<CatalogEntry> {
             "the customer signed for a shipment of a sales order",
         ),
         entry::<purchasing::InboundRequested>("purchasing", &["warehouse"], "goods of a purchase order arrived"),
+        entry::<purchasing::OrderApproved>(
+            "purchasing",
+            &["finance"],
+            "a purchase order passed its last approval step (supplier, totals, payment terms, lines)",
+        ),
+        entry::<purchasing::PaymentRequested>(
+            "purchasing",
+            &["finance"],
+            "a finance manager approved a payment to a supplier on a purchase order",
+        ),
+        entry::<purchasing::InvoiceReceived>(
+            "purchasing",
+            &["finance"],
+            "a supplier invoice matched its order and receipts (or its differences were accepted)",
+        ),
+        entry::<purchasing::ArrivalOverdue>(
+            "purchasing",
+            &["hr"],
+            "a purchase order's goods are overdue and nothing was received",
+        ),
         entry::<production::ReceiptRequested>("production", &["warehouse"], "finished goods are to go into stock"),
         entry::<warehouse::ItemChanged>(
             "warehouse",
@@ -84,6 +104,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
             &["crm"],
             "a customer's open receivables changed (for the credit check)",
         ),
+        entry::<finance::PaymentMade>("finance", &["purchasing"], "finance paid a purchasing payment request"),
         entry::<warehouse::ThresholdCrossed>("warehouse", &["hr"], "an item's stock crossed its minimum or maximum"),
     ]
 }

@@ -26,6 +26,6 @@ pub fn service() -> ServiceDef {
         },
         routes: api::routes,
         subscriptions: events::subscriptions,
-        init: None,
+        init: Some(api::approvals::seed_authority_matrix),
     }
 }

@@ -1,5 +1,14 @@
 //! purchasing's HTTP API.
 
+pub mod approvals;
+mod arrivals;
+mod invoices;
+pub mod orders;
+mod payments;
+mod quotations;
+pub mod requests;
+mod suppliers;
+
 use erp_auth::Role;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -7,6 +16,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
     erp_directory::routes(cfg);
     erp_approval::routes(cfg);
     erp_catalogue::routes(cfg);
+    payments::routes(cfg);
+    arrivals::routes(cfg);
+    invoices::routes(cfg);
+    suppliers::routes(cfg);
+    requests::routes(cfg);
+    quotations::routes(cfg);
+    orders::routes(cfg);
 }
 
 /// Who buys: purchasers, their manager, and the general manager.

@@ -1,6 +1,7 @@
 //! purchasing's tables, models and queries.
 
 pub mod schema;
+pub mod settlement;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
