@@ -227,6 +227,7 @@ fn test_service() -> ServiceDef {
         routes: test_routes,
         subscriptions: erp_directory::subscriptions,
         init: None,
+        jobs: &[],
     }
 }
 

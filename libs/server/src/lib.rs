@@ -28,6 +28,16 @@ pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 /// Runs once at start-up inside a transaction, after migrations (seed data, the first admin).
 pub type InitFn = fn(&mut PgConnection, &Config) -> Result<(), AppError>;
 
+/// Work a service does on its own every so often (reminders, sweeps), each run in a
+/// transaction; every instance runs it, so a job must be safe to run concurrently (claim rows,
+/// mark them done).
+#[derive(Clone, Copy)]
+pub struct Job {
+    pub name: &'static str,
+    pub every: Duration,
+    pub run: fn(&mut PgConnection, &erp_bus::EventMeta) -> Result<usize, AppError>,
+}
+
 /// What makes one service different from another.
 #[derive(Clone)]
 pub struct ServiceDef {
@@ -38,6 +48,7 @@ pub struct ServiceDef {
     pub routes: fn(&mut ServiceConfig),
     pub subscriptions: fn() -> Subscriptions,
     pub init: Option<InitFn>,
+    pub jobs: &'static [Job],
 }
 
 /// Shared state of every handler.
@@ -250,6 +261,9 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
         (def.subscriptions)(),
         metrics.bus.clone(),
     );
+    for job in def.jobs {
+        spawn_job(*job, pool.clone(), config.service.clone());
+    }
     let ctx = web::Data::new(AppContext {
         config: config.clone(),
         pool: pool.clone(),
@@ -300,6 +314,24 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
         server_task,
         bus,
     })
+}
+
+/// Runs `job` every `job.every` until the runtime stops; failures are logged and retried at the
+/// next tick.
+fn spawn_job(job: Job, pool: erp_db::Pool, service: String) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(job.every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let meta = erp_bus::EventMeta::new(&service, format!("service:{service}"));
+            match erp_db::transaction(&pool, move |c| (job.run)(c, &meta)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(job = job.name, done = n, "job ran"),
+                Err(e) => tracing::warn!(job = job.name, error = %e, "job failed; next tick retries"),
+            }
+        }
+    });
 }
 
 /// `main` of every service binary; `--openapi` prints the document and exits.

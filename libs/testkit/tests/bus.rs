@@ -105,6 +105,7 @@ fn probe() -> ServiceDef {
         routes: probe_routes,
         subscriptions: probe_subscriptions,
         init: None,
+        jobs: &[],
     }
 }
 

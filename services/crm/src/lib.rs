@@ -26,6 +26,7 @@ pub fn service() -> ServiceDef {
         routes: api::routes,
         subscriptions: events::subscriptions,
         init: Some(seed_authority_matrix),
+        jobs: &[],
     }
 }
 

@@ -24,6 +24,7 @@ pub fn service() -> ServiceDef {
         routes: api::routes,
         subscriptions: Subscriptions::new,
         init: Some(bootstrap_admin),
+        jobs: &[],
     }
 }
 

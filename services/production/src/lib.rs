@@ -15,5 +15,6 @@ pub fn service() -> ServiceDef {
         routes: erp_directory::routes,
         subscriptions: erp_directory::subscriptions,
         init: None,
+        jobs: &[],
     }
 }

@@ -12,6 +12,13 @@ use erp_server::ServiceDef;
 
 pub const NAME: &str = "purchasing";
 
+/// Reminders of overdue purchase arrivals, hourly.
+const JOBS: &[erp_server::Job] = &[erp_server::Job {
+    name: "arrival reminders",
+    every: std::time::Duration::from_secs(3600),
+    run: api::arrival_reminders,
+}];
+
 pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
@@ -27,5 +34,6 @@ pub fn service() -> ServiceDef {
         routes: api::routes,
         subscriptions: events::subscriptions,
         init: Some(api::approvals::seed_authority_matrix),
+        jobs: JOBS,
     }
 }

@@ -19,5 +19,6 @@ pub fn service() -> ServiceDef {
         routes: api::routes,
         subscriptions: events::subscriptions,
         init: None,
+        jobs: &[],
     }
 }

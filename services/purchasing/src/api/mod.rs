@@ -27,3 +27,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Who buys: purchasers, their manager, and the general manager.
 pub const BUYERS: [Role; 3] = [Role::Purchaser, Role::PurchasingManager, Role::GeneralManager];
+
+/// The hourly job: reminders for purchase arrivals that are overdue (today in UTC).
+pub fn arrival_reminders(
+    conn: &mut diesel::PgConnection,
+    meta: &erp_bus::EventMeta,
+) -> Result<usize, erp_problem::AppError> {
+    arrivals::remind_overdue_arrivals(conn, chrono::Utc::now().date_naive(), meta)
+}

@@ -145,16 +145,7 @@ pub struct OrderPage {
 
 /// Moves a purchase order to `status` (checked by the caller against `OrderStatus::transition`),
 /// bumping its version.
-pub(crate) fn set_order_status(conn: &mut PgConnection, id: Uuid, status: OrderStatus) -> Result<(), AppError> {
-    diesel::update(purchase_orders::table.find(id))
-        .set((
-            purchase_orders::status.eq(status.as_str()),
-            purchase_orders::version.eq(purchase_orders::version + 1),
-            purchase_orders::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
+pub(crate) use crate::db::set_order_status;
 
 pub(crate) fn detail(c: &mut PgConnection, id: Uuid) -> Result<OrderDetail, AppError> {
     let order = db::find_order(c, id)?;

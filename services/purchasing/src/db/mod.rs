@@ -264,3 +264,19 @@ pub fn lock_order(conn: &mut PgConnection, id: Uuid) -> Result<PurchaseOrder, Ap
         .optional()?
         .ok_or_else(|| AppError::not_found("purchase order"))
 }
+
+/// Moves an order to `status` (the caller checked the move with `OrderStatus::transition`).
+pub fn set_order_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: crate::domain::status::OrderStatus,
+) -> Result<(), AppError> {
+    diesel::update(purchase_orders::table.find(id))
+        .set((
+            purchase_orders::status.eq(status.as_str()),
+            purchase_orders::version.eq(purchase_orders::version + 1),
+            purchase_orders::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

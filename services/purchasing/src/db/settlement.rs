@@ -316,7 +316,7 @@ pub(crate) fn advance(
     let from = OrderStatus::parse(&order.status)?;
     let to = from.transition(action)?;
     if to != from {
-        crate::api::orders::set_order_status(conn, order.id, to)?;
+        super::set_order_status(conn, order.id, to)?;
     }
     Ok(to)
 }
