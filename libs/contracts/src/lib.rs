@@ -106,5 +106,10 @@ pub fn catalog() -> Vec<CatalogEntry> {
         ),
         entry::<finance::PaymentMade>("finance", &["purchasing"], "finance paid a purchasing payment request"),
         entry::<warehouse::ThresholdCrossed>("warehouse", &["hr"], "an item's stock crossed its minimum or maximum"),
+        entry::<crm::OrderApproved>(
+            "crm",
+            &["finance"],
+            "a sales order passed its last approval step (customer, totals, payment terms, lines)",
+        ),
     ]
 }

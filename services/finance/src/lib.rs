@@ -1,7 +1,15 @@
-//! The finance service. Chart of accounts, journal, receivables and payables, invoices, payments and reports.
+//! The finance service: the chart of accounts, monthly periods and the immutable double-entry
+//! journal, fed by the other services' events (receipts, goods issued and received, supplier
+//! invoices, payment requests) and by cashiers' direct entries reviewed by a finance manager;
+//! supplier payments; the trial balance.
 //!
-//! So far it runs the platform (health, readiness, metrics, OpenAPI, dead letters) and keeps the
-//! employee directory from hr's events.
+//! Not built yet: sales invoices (`finance.invoice.issued`: revenue, output VAT and the
+//! receivable in 131), AR/AP aging, profit and loss, gross margin and VAT reports.
+
+pub mod api;
+pub mod db;
+pub mod domain;
+pub mod events;
 
 use erp_server::ServiceDef;
 
@@ -11,10 +19,15 @@ pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
         description: "Chart of accounts, journal, receivables and payables, invoices, payments and reports.",
-        migrations: || vec![erp_directory::MIGRATIONS],
-        routes: erp_directory::routes,
-        subscriptions: erp_directory::subscriptions,
-        init: None,
+        migrations: || vec![erp_directory::MIGRATIONS, db::MIGRATIONS],
+        routes: api::routes,
+        subscriptions: events::subscriptions,
+        init: Some(seed),
         jobs: &[],
     }
+}
+
+/// First start: the chart of accounts and the book currency.
+fn seed(conn: &mut diesel::PgConnection, _config: &erp_config::Config) -> Result<(), erp_problem::AppError> {
+    db::seed(conn)
 }
