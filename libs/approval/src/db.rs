@@ -218,7 +218,25 @@ pub struct Decision {
     pub waiting: Vec<PlannedStep>,
 }
 
+/// What the decided document must do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// More steps wait: the document stays pending.
+    Pending,
+    Approved,
+    Rejected,
+}
+
 impl Decision {
+    /// The decision reduced to what the document must do.
+    pub fn verdict(&self) -> Verdict {
+        match (self.is_final, self.status()) {
+            (true, RequestStatus::Approved) => Verdict::Approved,
+            (true, _) => Verdict::Rejected,
+            (false, _) => Verdict::Pending,
+        }
+    }
+
     pub fn status(&self) -> RequestStatus {
         self.request.status
     }

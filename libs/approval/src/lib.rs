@@ -23,7 +23,7 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub use api::routes;
 pub use db::{
-    ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, decide, document_history,
+    ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, Verdict, decide, document_history,
     eligible_approvers, find, history, latest_for_document, pending_for, seed_rules, submit, withdraw,
 };
 pub use domain::{

@@ -1,36 +1,9 @@
 //! crm's use of the approval engine: the default authority matrix for its documents, and
 //! decisions reduced to what the document must do next.
 
-use diesel::PgConnection;
-use erp_approval::{Condition, RequestStatus, RuleSeed};
-use erp_auth::{CurrentUser, Role};
-use erp_bus::EventMeta;
-use erp_problem::AppError;
+use erp_approval::{Condition, RuleSeed};
+use erp_auth::Role;
 use rust_decimal::Decimal;
-use uuid::Uuid;
-
-pub enum Verdict {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-pub fn decide(
-    conn: &mut PgConnection,
-    document_type: &str,
-    document_id: Uuid,
-    user: &CurrentUser,
-    approve: bool,
-    comment: Option<&str>,
-    meta: &EventMeta,
-) -> Result<Verdict, AppError> {
-    let d = erp_approval::decide(conn, (document_type, document_id), user, approve, comment, meta)?;
-    Ok(match (d.is_final, d.status()) {
-        (true, RequestStatus::Approved) => Verdict::Approved,
-        (true, _) => Verdict::Rejected,
-        (false, _) => Verdict::Pending,
-    })
-}
 
 /// The authority matrix of DOMAIN.md, written on first start; a general manager edits it at
 /// `/api/v1/approval-rules` afterwards. Amounts are in VND.

@@ -3,9 +3,9 @@
 //! (document type `order_change`); applied to the order only when approved, which publishes
 //! `crm.order.changed`.
 
+use super::SELLERS;
 use super::lines::{self, LineRequest, LineRow};
 use super::orders::{self, ContractTerms, ReviewEntry};
-use super::{SELLERS, approvals};
 use crate::db::{self, OrderLine, SalesOrder, schema::sales_order_lines, schema::sales_orders};
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{ChangeAction, ChangeStatus, OrderStatus};
@@ -484,13 +484,13 @@ async fn decide(
                 detail: format!("the change request is {}, not waiting for approval", status.as_str()),
             });
         }
-        match approvals::decide(c, DOCUMENT_TYPE, id, &user, approve, comment.as_deref(), &meta)? {
-            approvals::Verdict::Pending => Ok(change),
-            approvals::Verdict::Approved => {
+        match erp_approval::decide(c, (DOCUMENT_TYPE, id), &user, approve, comment.as_deref(), &meta)?.verdict() {
+            erp_approval::Verdict::Pending => Ok(change),
+            erp_approval::Verdict::Approved => {
                 apply(c, &change, &order, &meta)?;
                 set_status(c, id, status.transition(ChangeAction::Approve)?)
             }
-            approvals::Verdict::Rejected => set_status(c, id, status.transition(ChangeAction::Reject)?),
+            erp_approval::Verdict::Rejected => set_status(c, id, status.transition(ChangeAction::Reject)?),
         }
     })
     .await

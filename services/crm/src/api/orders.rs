@@ -4,8 +4,8 @@
 //! credit (open receivables from finance plus this order against the customer's limit) and
 //! evaluates the authority matrix; approval publishes `crm.order.approved`.
 
+use super::SELLERS;
 use super::lines::{self, LineRequest, LineRow};
-use super::{SELLERS, approvals};
 use crate::db::{
     self, Customer, OrderLine, SalesOrder, schema::contract_reviews, schema::quotations, schema::sales_order_lines,
     schema::sales_orders,
@@ -749,10 +749,10 @@ async fn decide(
                 detail: format!("the order is {}, not waiting for approval", status.as_str()),
             });
         }
-        match approvals::decide(c, DOCUMENT_TYPE, id, &user, approve_it, comment.as_deref(), &meta)? {
-            approvals::Verdict::Pending => {}
-            approvals::Verdict::Approved => approve(c, &o, status, &meta)?,
-            approvals::Verdict::Rejected => set_status(c, id, status.transition(OrderAction::Reject)?)?,
+        match erp_approval::decide(c, (DOCUMENT_TYPE, id), &user, approve_it, comment.as_deref(), &meta)?.verdict() {
+            erp_approval::Verdict::Pending => {}
+            erp_approval::Verdict::Approved => approve(c, &o, status, &meta)?,
+            erp_approval::Verdict::Rejected => set_status(c, id, status.transition(OrderAction::Reject)?)?,
         }
         detail(c, id)
     })

@@ -2,8 +2,8 @@
 //! pending_approval → approved → sent → accepted | rejected | expired`, `cancelled`. Submitting
 //! evaluates the authority matrix (a line below its floor price, a low margin, a large total).
 
+use super::SELLERS;
 use super::lines::{self, LineRequest, LineRow};
-use super::{SELLERS, approvals};
 use crate::db::{self, Quotation, QuotationLine, schema::quotation_lines, schema::quotations};
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{QuotationAction, QuotationStatus};
@@ -451,10 +451,10 @@ async fn decide(
                 detail: format!("the quotation is {}, not waiting for approval", status.as_str()),
             });
         }
-        match approvals::decide(c, DOCUMENT_TYPE, id, &user, approve, comment.as_deref(), &meta)? {
-            approvals::Verdict::Pending => {}
-            approvals::Verdict::Approved => set_status(c, id, status.transition(QuotationAction::Approve)?)?,
-            approvals::Verdict::Rejected => set_status(c, id, status.transition(QuotationAction::Reject)?)?,
+        match erp_approval::decide(c, (DOCUMENT_TYPE, id), &user, approve, comment.as_deref(), &meta)?.verdict() {
+            erp_approval::Verdict::Pending => {}
+            erp_approval::Verdict::Approved => set_status(c, id, status.transition(QuotationAction::Approve)?)?,
+            erp_approval::Verdict::Rejected => set_status(c, id, status.transition(QuotationAction::Reject)?)?,
         }
         detail(c, id)
     })

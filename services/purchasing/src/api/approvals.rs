@@ -3,14 +3,12 @@
 //! amount), seeded on start, and decisions reduced to what the document must do next.
 
 use diesel::PgConnection;
-use erp_approval::{Condition, RequestStatus, RuleSeed};
-use erp_auth::{CurrentUser, Role};
-use erp_bus::EventMeta;
+use erp_approval::{Condition, RuleSeed};
+use erp_auth::Role;
 use erp_problem::AppError;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// The body of an approve or reject call.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -20,29 +18,6 @@ pub struct Comment {
 
 /// Purchase orders above this total (VND) need the general manager after the purchasing manager.
 pub const ORDER_GENERAL_MANAGER_ABOVE_VND: i64 = 100_000_000;
-
-pub enum Verdict {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-pub fn decide(
-    conn: &mut PgConnection,
-    document_type: &str,
-    document_id: Uuid,
-    user: &CurrentUser,
-    approve: bool,
-    comment: Option<&str>,
-    meta: &EventMeta,
-) -> Result<Verdict, AppError> {
-    let d = erp_approval::decide(conn, (document_type, document_id), user, approve, comment, meta)?;
-    Ok(match (d.is_final, d.status()) {
-        (true, RequestStatus::Approved) => Verdict::Approved,
-        (true, _) => Verdict::Rejected,
-        (false, _) => Verdict::Pending,
-    })
-}
 
 /// The purchasing part of the authority matrix, written on first start; a general manager edits
 /// it at `/api/v1/approval-rules` afterwards. Amounts are in VND.
@@ -72,6 +47,7 @@ pub fn seed_authority_matrix(conn: &mut PgConnection, _config: &erp_config::Conf
 mod tests {
     use super::*;
     use chrono::Utc;
+    use uuid::Uuid;
     use erp_approval::{ApprovalRule, Facts, evaluate};
 
     fn rules() -> Vec<ApprovalRule> {

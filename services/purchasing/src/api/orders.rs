@@ -4,7 +4,7 @@
 //! `rejected`, `cancelled` (and the receiving states, moved by arrivals). Submitting evaluates
 //! the authority matrix by amount; the last approval publishes `purchasing.order.approved`.
 
-use super::approvals::{self, Comment};
+use super::approvals::Comment;
 use super::quotations::{self, SELECTION_APPROVED};
 use super::suppliers::{active_supplier, clean};
 use super::{BUYERS, requests};
@@ -980,10 +980,10 @@ async fn decide(
                 status.as_str()
             )));
         }
-        match approvals::decide(c, DOCUMENT_TYPE, id, &user, approve_it, comment.as_deref(), &meta)? {
-            approvals::Verdict::Pending => {}
-            approvals::Verdict::Approved => approve(c, &o, status, &meta)?,
-            approvals::Verdict::Rejected => set_order_status(c, id, status.transition(OrderAction::Reject)?)?,
+        match erp_approval::decide(c, (DOCUMENT_TYPE, id), &user, approve_it, comment.as_deref(), &meta)?.verdict() {
+            erp_approval::Verdict::Pending => {}
+            erp_approval::Verdict::Approved => approve(c, &o, status, &meta)?,
+            erp_approval::Verdict::Rejected => set_order_status(c, id, status.transition(OrderAction::Reject)?)?,
         }
         detail(c, id)
     })

@@ -4,7 +4,7 @@
 //! §5.3).
 
 use super::BUYERS;
-use super::approvals::{self, Comment};
+use super::approvals::Comment;
 use super::requests::{self, visible};
 use super::suppliers::{active_supplier, clean};
 use crate::db::{
@@ -814,18 +814,19 @@ async fn decide(
                 selection.status
             )));
         }
-        let next = match approvals::decide(
+        let next = match erp_approval::decide(
             c,
-            SELECTION_DOCUMENT_TYPE,
-            id,
+            (SELECTION_DOCUMENT_TYPE, id),
             &user,
             approve,
             comment.as_deref(),
             &meta,
-        )? {
-            approvals::Verdict::Pending => None,
-            approvals::Verdict::Approved => Some(SELECTION_APPROVED),
-            approvals::Verdict::Rejected => Some(SELECTION_REJECTED),
+        )?
+        .verdict()
+        {
+            erp_approval::Verdict::Pending => None,
+            erp_approval::Verdict::Approved => Some(SELECTION_APPROVED),
+            erp_approval::Verdict::Rejected => Some(SELECTION_REJECTED),
         };
         if let Some(status) = next {
             diesel::update(quotation_selections::table.find(id))

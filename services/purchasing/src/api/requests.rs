@@ -3,7 +3,7 @@
 //! pending_approval → approved → ordered`, `rejected`, `cancelled`. Submitting goes to the
 //! purchasing manager through the authority matrix; requests carry no prices.
 
-use super::approvals::{self, Comment};
+use super::approvals::Comment;
 use super::suppliers::clean;
 use super::{BUYERS, quotations};
 use crate::db::{
@@ -731,10 +731,10 @@ async fn decide(
                 detail: format!("the purchase request is {}, not waiting for approval", status.as_str()),
             });
         }
-        match approvals::decide(c, DOCUMENT_TYPE, id, &user, approve, comment.as_deref(), &meta)? {
-            approvals::Verdict::Pending => {}
-            approvals::Verdict::Approved => set_request_status(c, id, status.transition(RequestAction::Approve)?)?,
-            approvals::Verdict::Rejected => set_request_status(c, id, status.transition(RequestAction::Reject)?)?,
+        match erp_approval::decide(c, (DOCUMENT_TYPE, id), &user, approve, comment.as_deref(), &meta)?.verdict() {
+            erp_approval::Verdict::Pending => {}
+            erp_approval::Verdict::Approved => set_request_status(c, id, status.transition(RequestAction::Approve)?)?,
+            erp_approval::Verdict::Rejected => set_request_status(c, id, status.transition(RequestAction::Reject)?)?,
         }
         detail(c, id)
     })
