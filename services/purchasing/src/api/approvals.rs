@@ -47,8 +47,8 @@ pub fn seed_authority_matrix(conn: &mut PgConnection, _config: &erp_config::Conf
 mod tests {
     use super::*;
     use chrono::Utc;
-    use uuid::Uuid;
     use erp_approval::{ApprovalRule, Facts, evaluate};
+    use uuid::Uuid;
 
     fn rules() -> Vec<ApprovalRule> {
         default_rules()
