@@ -5,15 +5,11 @@
 //! warehouse confirms → shipment delivered, with the order's progress checked at each step.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use erp_testkit::dec;
 use erp_testkit::{Resp, TestEnv, TestService, eventually};
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
-use std::str::FromStr;
+use serde_json::json;
 use std::time::Duration;
-
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal: {v}"))).unwrap()
-}
 
 fn id(r: &Resp) -> String {
     assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.body);

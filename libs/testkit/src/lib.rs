@@ -136,6 +136,32 @@ fn run_cleanup<F: Future<Output = ()> + Send + 'static>(f: F) {
     .join();
 }
 
+/// An answer with this status (the body is shown when it is not).
+#[track_caller]
+pub fn assert_status(resp: &Resp, status: u16) {
+    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
+}
+
+/// A decimal as the API writes it: a JSON string ("10.0000").
+#[track_caller]
+pub fn dec(v: &Value) -> rust_decimal::Decimal {
+    let text = v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"));
+    text.parse().unwrap_or_else(|e| panic!("not a decimal: {v}: {e}"))
+}
+
+/// A UUID given as a JSON string.
+#[track_caller]
+pub fn uuid_of(v: &Value) -> Uuid {
+    let text = v.as_str().unwrap_or_else(|| panic!("not a uuid string: {v}"));
+    text.parse().unwrap_or_else(|e| panic!("not a uuid: {v}: {e}"))
+}
+
+/// The `id` of a returned record.
+#[track_caller]
+pub fn id_of(v: &Value) -> Uuid {
+    uuid_of(&v["id"])
+}
+
 pub fn test_user(roles: &[Role]) -> CurrentUser {
     CurrentUser {
         id: Uuid::now_v7(),

@@ -9,38 +9,16 @@ use chrono::{Duration as Days, Utc};
 use erp_auth::{CurrentUser, Role, SubjectKind};
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
 use erp_testkit::{Resp, TestEnv, TestService};
+use erp_testkit::{assert_status, dec, id_of};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
-use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-#[track_caller]
-fn assert_status(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-}
-
-/// A decimal given as a JSON string ("10.0000").
-#[track_caller]
-fn dec_of(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-        .unwrap_or_else(|e| panic!("not a decimal: {v}: {e}"))
-}
-
-#[track_caller]
-fn uuid_of(v: &Value) -> Uuid {
-    Uuid::from_str(v.as_str().unwrap_or_else(|| panic!("not a uuid string: {v}"))).unwrap()
-}
-
-#[track_caller]
-fn id_of(v: &Value) -> Uuid {
-    uuid_of(&v["id"])
-}
 
 #[track_caller]
 fn items_of(page: &Value) -> &Vec<Value> {
@@ -230,7 +208,7 @@ impl Fx {
             .await;
         assert_status(&r, 201);
         assert_eq!(r.body["status"], "draft");
-        assert_eq!(dec_of(&r.body["total"]), dec!(2750000));
+        assert_eq!(dec(&r.body["total"]), dec!(2750000));
         r.body
     }
 
@@ -385,10 +363,10 @@ impl Fx {
 fn line_state(p: &Value, i: usize) -> (Decimal, Decimal, Decimal, Decimal) {
     let l = &p["lines"][i];
     (
-        dec_of(&l["ordered"]),
-        dec_of(&l["requested"]),
-        dec_of(&l["issued"]),
-        dec_of(&l["shipped"]),
+        dec(&l["ordered"]),
+        dec(&l["requested"]),
+        dec(&l["issued"]),
+        dec(&l["shipped"]),
     )
 }
 
@@ -456,14 +434,14 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
         )
         .await;
     assert_status(&r, 200);
-    assert_eq!(dec_of(&r.body["planned"]), dec!(2750000));
+    assert_eq!(dec(&r.body["planned"]), dec!(2750000));
     let inst = r.body["instalments"].as_array().unwrap();
     assert_eq!(inst.len(), 2);
     assert_eq!(inst[0]["seq"], 1);
     assert_eq!(inst[0]["note"], "Đặt cọc 1.000.000 đồng");
     assert_eq!(inst[0]["overdue"], true, "due yesterday, nothing paid");
     assert_eq!(inst[1]["overdue"], false);
-    assert_eq!(dec_of(&inst[0]["paid"]), dec!(0));
+    assert_eq!(dec(&inst[0]["paid"]), dec!(0));
 
     // No receipts before approval.
     let r = fx.record_receipt(oid, "1000000").await;
@@ -600,7 +578,7 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     assert_eq!(e["order_number"], json!(number));
     assert_eq!(e["customer_id"], json!(customer));
     assert_eq!(e["currency"], "VND");
-    assert_eq!(dec_of(&e["amount"]), dec!(1000000));
+    assert_eq!(dec(&e["amount"]), dec!(1000000));
     assert_eq!(e["method"], "bank_transfer");
     assert_eq!(e["reference"], "UNC 0001 Vietcombank");
 
@@ -623,12 +601,12 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     // The deposit pays the first instalment; nothing is overdue any more.
     let r = fx.crm.get(&plan_path, Some(&fx.seller)).await;
     assert_status(&r, 200);
-    assert_eq!(dec_of(&r.body["paid"]), dec!(1000000));
+    assert_eq!(dec(&r.body["paid"]), dec!(1000000));
     let inst = r.body["instalments"].as_array().unwrap();
-    assert_eq!(dec_of(&inst[0]["paid"]), dec!(1000000));
+    assert_eq!(dec(&inst[0]["paid"]), dec!(1000000));
     assert_eq!(inst[0]["overdue"], false);
-    assert_eq!(dec_of(&inst[1]["paid"]), dec!(0));
-    assert_eq!(dec_of(&inst[1]["outstanding"]), dec!(1750000));
+    assert_eq!(dec(&inst[1]["paid"]), dec!(0));
+    assert_eq!(dec(&inst[1]["outstanding"]), dec!(1750000));
     let r = fx
         .crm
         .get(&format!("/api/v1/orders/{oid}/receipts"), Some(&fx.seller))
@@ -638,9 +616,9 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
 
     let p = fx.progress(oid).await;
     assert_eq!(p["status"], "approved");
-    assert_eq!(dec_of(&p["money"]["total"]), dec!(2750000));
-    assert_eq!(dec_of(&p["money"]["paid"]), dec!(1000000));
-    assert_eq!(dec_of(&p["money"]["unpaid"]), dec!(1750000));
+    assert_eq!(dec(&p["money"]["total"]), dec!(2750000));
+    assert_eq!(dec(&p["money"]["paid"]), dec!(1000000));
+    assert_eq!(dec(&p["money"]["unpaid"]), dec!(1750000));
     assert_eq!(line_state(&p, 0), (dec!(10), dec!(0), dec!(0), dec!(0)));
 
     // --- Outbound request ---
@@ -710,7 +688,7 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     assert_eq!(published[0]["lines"][0]["line_id"], first["lines"][0]["id"]);
     assert_eq!(published[0]["lines"][0]["order_line_id"], json!(line_a));
     assert_eq!(published[0]["lines"][0]["item_id"], json!(pump));
-    assert_eq!(dec_of(&published[0]["lines"][0]["quantity"]), dec!(6));
+    assert_eq!(dec(&published[0]["lines"][0]["quantity"]), dec!(6));
 
     // Nothing issued yet: nothing to ship.
     let r = fx
@@ -737,14 +715,14 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     assert_eq!(confirmed["status"], "partially_issued");
     let p = fx
         .progress_until(oid, "issued 6 and 3", |p| {
-            dec_of(&p["lines"][0]["issued"]) == dec!(6) && dec_of(&p["lines"][1]["issued"]) == dec!(3)
+            dec(&p["lines"][0]["issued"]) == dec!(6) && dec(&p["lines"][1]["issued"]) == dec!(3)
         })
         .await;
     assert_eq!(line_state(&p, 0), (dec!(10), dec!(6), dec!(6), dec!(0)));
     assert_eq!(line_state(&p, 1), (dec!(5), dec!(5), dec!(3), dec!(0)));
-    assert_eq!(dec_of(&p["totals"]["issued"]), dec!(9));
+    assert_eq!(dec(&p["totals"]["issued"]), dec!(9));
     let r = fx.crm.get(&format!("/api/v1/orders/{oid}"), Some(&fx.seller)).await;
-    assert_eq!(dec_of(&r.body["lines"][0]["issued"]), dec!(6));
+    assert_eq!(dec(&r.body["lines"][0]["issued"]), dec!(6));
     let r = fx
         .crm
         .get(&format!("/api/v1/orders/{oid}/outbound-requests"), Some(&fx.seller))
@@ -759,8 +737,8 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
         .iter()
         .find(|l| l["id"] == *req_a)
         .unwrap();
-    assert_eq!(dec_of(&issued_a["issued"]), dec!(6));
-    assert!(dec_of(&issued_a["issued_cost"]) > dec!(0), "{issued_a}");
+    assert_eq!(dec(&issued_a["issued"]), dec!(6));
+    assert!(dec(&issued_a["issued_cost"]) > dec!(0), "{issued_a}");
 
     // The keeper gives up on the 2 missing motors: they may be requested again.
     let r = fx
@@ -774,7 +752,7 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     assert_status(&r, 200);
     let p = fx
         .progress_until(oid, "motors no longer requested", |p| {
-            dec_of(&p["lines"][1]["requested"]) == dec!(3)
+            dec(&p["lines"][1]["requested"]) == dec!(3)
         })
         .await;
     assert_eq!(line_state(&p, 1), (dec!(5), dec!(3), dec!(3), dec!(0)));
@@ -790,7 +768,7 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
         .iter()
         .find(|l| l["id"] == *req_b)
         .unwrap();
-    assert_eq!(dec_of(&cancelled_b["cancelled"]), dec!(2));
+    assert_eq!(dec(&cancelled_b["cancelled"]), dec!(2));
 
     // --- Shipment ---
     let r = fx
@@ -829,8 +807,8 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     let p = fx.progress(oid).await;
     assert_eq!(line_state(&p, 0), (dec!(10), dec!(6), dec!(6), dec!(6)));
     assert_eq!(line_state(&p, 1), (dec!(5), dec!(3), dec!(3), dec!(3)));
-    assert_eq!(dec_of(&p["totals"]["shipped"]), dec!(9));
-    assert_eq!(dec_of(&p["totals"]["delivered"]), dec!(0));
+    assert_eq!(dec(&p["totals"]["shipped"]), dec!(9));
+    assert_eq!(dec(&p["totals"]["delivered"]), dec!(0));
     assert_eq!(p["status"], "in_fulfilment");
     // Shipped is shipped: nothing more of A until the warehouse issues more.
     let r = fx
@@ -896,10 +874,10 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     assert_eq!(lines.len(), 2);
     let a = lines.iter().find(|l| l["order_line_id"] == json!(line_a)).unwrap();
     assert_eq!(a["item_id"], json!(pump));
-    assert_eq!(dec_of(&a["quantity"]), dec!(6));
+    assert_eq!(dec(&a["quantity"]), dec!(6));
     let p = fx.progress(oid).await;
-    assert_eq!(dec_of(&p["lines"][0]["delivered"]), dec!(6));
-    assert_eq!(dec_of(&p["totals"]["delivered"]), dec!(9));
+    assert_eq!(dec(&p["lines"][0]["delivered"]), dec!(6));
+    assert_eq!(dec(&p["totals"]["delivered"]), dec!(9));
 
     // --- The rest: request, issue, ship; then the last money completes the order ---
     let r = fx
@@ -931,7 +909,7 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
         .collect();
     let confirmed = fx.confirm_note(&note, Value::Array(lines)).await;
     assert_eq!(confirmed["status"], "issued");
-    fx.progress_until(oid, "everything issued", |p| dec_of(&p["totals"]["issued"]) == dec!(15))
+    fx.progress_until(oid, "everything issued", |p| dec(&p["totals"]["issued"]) == dec!(15))
         .await;
     let r = fx
         .ship(
@@ -956,18 +934,18 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     assert_status(&r, 200);
     let p = fx.progress(oid).await;
     assert_eq!(p["status"], "completed");
-    assert_eq!(dec_of(&p["money"]["paid"]), dec!(2750000));
-    assert_eq!(dec_of(&p["money"]["unpaid"]), dec!(0));
-    assert_eq!(dec_of(&p["totals"]["ordered"]), dec!(15));
-    assert_eq!(dec_of(&p["totals"]["shipped"]), dec!(15));
-    assert_eq!(dec_of(&p["totals"]["invoiced"]), dec!(0));
+    assert_eq!(dec(&p["money"]["paid"]), dec!(2750000));
+    assert_eq!(dec(&p["money"]["unpaid"]), dec!(0));
+    assert_eq!(dec(&p["totals"]["ordered"]), dec!(15));
+    assert_eq!(dec(&p["totals"]["shipped"]), dec!(15));
+    assert_eq!(dec(&p["totals"]["invoiced"]), dec!(0));
     let r = fx.crm.get(&plan_path, Some(&fx.finance)).await;
     assert!(
         r.body["instalments"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|i| dec_of(&i["outstanding"]).is_zero())
+            .all(|i| dec(&i["outstanding"]).is_zero())
     );
 
     // A completed order takes no more requests, receipts or plan changes.
@@ -1028,15 +1006,15 @@ async fn outbound_confirmations_count_once_and_never_above_requested() {
         status: "partially_issued".into(),
     };
     let envelope = fx.crm.publish_event("warehouse", &confirmation(dec!(3))).await;
-    fx.progress_until(oid, "3 issued", |p| dec_of(&p["lines"][0]["issued"]) == dec!(3))
+    fx.progress_until(oid, "3 issued", |p| dec(&p["lines"][0]["issued"]) == dec!(3))
         .await;
     // The same envelope again, then half a pump: 3.5, not 4 (the duplicate would add 1).
     fx.crm.publish_envelope(&envelope).await;
     fx.crm.publish_event("warehouse", &confirmation(dec!(0.5))).await;
-    fx.progress_until(oid, "3.5 issued", |p| dec_of(&p["lines"][0]["issued"]) == dec!(3.5))
+    fx.progress_until(oid, "3.5 issued", |p| dec(&p["lines"][0]["issued"]) == dec!(3.5))
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(dec_of(&fx.progress(oid).await["lines"][0]["issued"]), dec!(3.5));
+    assert_eq!(dec(&fx.progress(oid).await["lines"][0]["issued"]), dec!(3.5));
     // More than was requested: capped at the 4 requested.
     fx.crm.publish_event("warehouse", &confirmation(dec!(5))).await;
     // Another source, an unknown request: ignored.
@@ -1047,7 +1025,7 @@ async fn outbound_confirmations_count_once_and_never_above_requested() {
     unknown.source.id = Uuid::now_v7();
     fx.crm.publish_event("warehouse", &unknown).await;
     let p = fx
-        .progress_until(oid, "4 issued", |p| dec_of(&p["lines"][0]["issued"]) == dec!(4))
+        .progress_until(oid, "4 issued", |p| dec(&p["lines"][0]["issued"]) == dec!(4))
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let again = fx.progress(oid).await;
@@ -1060,6 +1038,6 @@ async fn outbound_confirmations_count_once_and_never_above_requested() {
             Some(&fx.seller),
         )
         .await;
-    assert_eq!(dec_of(&r.body["lines"][0]["issued"]), dec!(4));
-    assert_eq!(dec_of(&r.body["lines"][0]["issued_cost"]), dec!(400000));
+    assert_eq!(dec(&r.body["lines"][0]["issued"]), dec!(4));
+    assert_eq!(dec(&r.body["lines"][0]["issued_cost"]), dec!(400000));
 }

@@ -7,31 +7,15 @@ use chrono::{Duration as Days, Utc};
 use erp_auth::{CurrentUser, Role, SubjectKind};
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
 use erp_testkit::{Resp, TestEnv, TestService};
+use erp_testkit::{assert_status, dec, id_of};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
-use std::str::FromStr;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-#[track_caller]
-fn assert_status(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-}
-
-#[track_caller]
-fn dec_of(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-        .unwrap_or_else(|e| panic!("not a decimal: {v}: {e}"))
-}
-
-#[track_caller]
-fn id_of(v: &Value) -> Uuid {
-    Uuid::from_str(v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}"))).unwrap()
-}
 
 #[track_caller]
 fn items_of(page: &Value) -> &Vec<Value> {
@@ -179,8 +163,8 @@ fn numbers(funnel: &Value, stage: &str) -> (i64, Vec<(String, Decimal, Decimal)>
         .map(|a| {
             (
                 a["currency"].as_str().unwrap().to_owned(),
-                dec_of(&a["amount"]),
-                dec_of(&a["weighted_amount"]),
+                dec(&a["amount"]),
+                dec(&a["weighted_amount"]),
             )
         })
         .collect();
@@ -337,7 +321,7 @@ async fn a_lead_goes_from_marketing_to_a_salesperson_and_becomes_its_customer() 
     assert_eq!(opp["stage"], "qualification");
     assert_eq!(opp["probability"], 10);
     assert_eq!(opp["currency"], "VND");
-    assert_eq!(dec_of(&opp["amount"]), dec!(250000000));
+    assert_eq!(dec(&opp["amount"]), dec!(250000000));
     assert_eq!(opp["owner_id"], json!(an.id));
     assert_eq!(opp["lead_id"], json!(id));
     assert_eq!(r.body["lead"]["opportunity_id"], opp["id"]);
@@ -803,7 +787,7 @@ async fn opportunities_move_through_the_stage_table_and_won_or_lost_is_final() {
     assert_eq!(o["currency"], "VND", "the customer's currency");
     assert_eq!(o["owner_id"], json!(an.id));
     assert_eq!(o["department_id"], json!(fx.dept_a));
-    assert_eq!(dec_of(&o["weighted_amount"]), dec!(12000000));
+    assert_eq!(dec(&o["weighted_amount"]), dec!(12000000));
     assert_eq!(o["stages"].as_array().unwrap().len(), 1);
 
     // Visibility as customers.
@@ -829,7 +813,7 @@ async fn opportunities_move_through_the_stage_table_and_won_or_lost_is_final() {
         .await;
     assert_status(&r, 200);
     assert_eq!(r.body["probability"], 80);
-    assert_eq!(dec_of(&r.body["weighted_amount"]), dec!(96000000));
+    assert_eq!(dec(&r.body["weighted_amount"]), dec!(96000000));
     let r = fx
         .stage(&an, id, json!({ "stage": "proposal", "reason": "khách đổi cấu hình" }))
         .await;
@@ -863,7 +847,7 @@ async fn opportunities_move_through_the_stage_table_and_won_or_lost_is_final() {
         )
         .await;
     assert_status(&put, 200);
-    assert_eq!(dec_of(&put.body["amount"]), dec!(150000000));
+    assert_eq!(dec(&put.body["amount"]), dec!(150000000));
     assert_eq!(put.body["probability"], 50, "kept");
     fx.crm
         .put(&format!("/api/v1/opportunities/{id}"), Some(&an.token), &edit(version))

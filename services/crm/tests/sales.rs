@@ -7,6 +7,7 @@ use chrono::Utc;
 use erp_auth::{CurrentUser, Role, SubjectKind};
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
 use erp_contracts::warehouse::ItemChanged;
+use erp_testkit::dec;
 use erp_testkit::{TestEnv, TestService, eventually};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -70,10 +71,6 @@ async fn directory(crm: &TestService, people: &[&CurrentUser], department: Uuid)
     })
     .await
     .unwrap();
-}
-
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal: {v}"))).unwrap()
 }
 
 async fn world() -> World {

@@ -11,29 +11,20 @@ use erp_contracts::crm::{OrderApproved, ReceiptConfirmed};
 use erp_contracts::purchasing::{InvoiceReceived, PaymentRequested};
 use erp_contracts::warehouse::{InboundConfirmed, IssuedLine, OutboundConfirmed, ReceivedLine, SourceRef};
 use erp_money::Currency;
-use erp_testkit::{Resp, TestEnv, TestService, test_user};
+use erp_testkit::{TestEnv, TestService, test_user};
+use erp_testkit::{assert_status, dec};
 use finance::db::schema::{journal_entries, journal_lines, ledger_settings};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-#[track_caller]
-fn assert_status(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-}
-
-fn dec_of(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"))).unwrap()
-}
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -108,13 +99,13 @@ async fn balances(svc: &TestService, token: &str, currency: &str) -> BTreeMap<St
     let (mut d, mut c) = (Decimal::ZERO, Decimal::ZERO);
     let mut out = BTreeMap::new();
     for a in r.body["accounts"].as_array().unwrap() {
-        d += dec_of(&a["debit"]);
-        c += dec_of(&a["credit"]);
-        assert_eq!(dec_of(&a["balance"]), dec_of(&a["debit"]) - dec_of(&a["credit"]));
-        out.insert(a["account_code"].as_str().unwrap().to_owned(), dec_of(&a["balance"]));
+        d += dec(&a["debit"]);
+        c += dec(&a["credit"]);
+        assert_eq!(dec(&a["balance"]), dec(&a["debit"]) - dec(&a["credit"]));
+        out.insert(a["account_code"].as_str().unwrap().to_owned(), dec(&a["balance"]));
     }
-    assert_eq!(dec_of(&r.body["total_debit"]), d);
-    assert_eq!(dec_of(&r.body["total_credit"]), c);
+    assert_eq!(dec(&r.body["total_debit"]), d);
+    assert_eq!(dec(&r.body["total_credit"]), c);
     assert_eq!(d, c, "trial balance is not zero-sum: {}", r.body);
     out
 }
@@ -436,7 +427,7 @@ async fn order_to_cash_and_procure_to_pay_in_cny() {
         .await
         .unwrap();
     assert_eq!(changes[1]["currency"], "CNY");
-    assert_eq!(dec_of(&changes[1]["open_amount"]), dec!(63));
+    assert_eq!(dec(&changes[1]["open_amount"]), dec!(63));
 }
 
 // ---------------------------------------------------------------------------------------------

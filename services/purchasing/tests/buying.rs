@@ -10,6 +10,7 @@ use erp_auth::{CurrentUser, Role, SubjectKind};
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
 use erp_contracts::warehouse::{ItemChanged, SourceRef, StockShortage};
 use erp_testkit::{Resp, TestEnv, TestService, eventually};
+use erp_testkit::{dec, id_of};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::str::FromStr;
@@ -46,14 +47,6 @@ fn person(name: &str, roles: &[Role], department: Uuid) -> CurrentUser {
         manager_id: None,
         roles: roles.to_vec(),
     }
-}
-
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal: {v}"))).unwrap()
-}
-
-fn id_of(v: &Value) -> Uuid {
-    Uuid::from_str(v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}"))).unwrap()
 }
 
 fn today() -> String {

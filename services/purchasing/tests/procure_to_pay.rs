@@ -10,29 +10,12 @@ use chrono::Utc;
 use erp_auth::{CurrentUser, Role, SubjectKind};
 use erp_contracts::finance::PaymentMade;
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
-use erp_testkit::{Resp, TestEnv, TestService};
-use rust_decimal::Decimal;
+use erp_testkit::{TestEnv, TestService};
+use erp_testkit::{assert_status, dec, id_of};
 use rust_decimal_macros::dec;
-use serde_json::{Value, json};
-use std::str::FromStr;
+use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
-
-#[track_caller]
-fn assert_status(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-}
-
-#[track_caller]
-fn dec_of(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-        .unwrap_or_else(|e| panic!("not a decimal: {v}: {e}"))
-}
-
-#[track_caller]
-fn id_of(v: &Value) -> Uuid {
-    Uuid::from_str(v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}"))).unwrap()
-}
 
 fn person(code: &str, name: &str, roles: &[Role], dept: Uuid) -> CurrentUser {
     CurrentUser {
@@ -168,7 +151,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         .await;
     assert_status(&r, 200);
     assert_eq!(r.body["lines"][0]["item_id"], json!(item));
-    assert_eq!(dec_of(&r.body["lines"][0]["quantity"]), dec!(20));
+    assert_eq!(dec(&r.body["lines"][0]["quantity"]), dec!(20));
 
     // The purchaser submits it; the purchasing manager approves.
     let r = pur
@@ -257,7 +240,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
     let po_id = id_of(&po);
     assert_eq!(po["supplier_id"], json!(supplier));
     // 20 × 455 000 = 9 100 000 + 10 % = 10 010 000 VND.
-    assert_eq!(dec_of(&po["total"]), dec!(10010000));
+    assert_eq!(dec(&po["total"]), dec!(10010000));
     let po_line = po["lines"][0]["id"].clone();
     let r = pur
         .post(
@@ -298,7 +281,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0]["supplier_name"], "Công ty CP Thiết bị nước Sài Gòn");
     assert_eq!(asked[0]["supplier_bank_account"], "0071000222222");
-    assert_eq!(dec_of(&asked[0]["amount"]), dec!(3003000));
+    assert_eq!(dec(&asked[0]["amount"]), dec!(3003000));
     pur.publish_event(
         "finance",
         &PaymentMade {
@@ -339,8 +322,8 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         .await;
     assert_status(&r, 200);
     let line = &r.body["lines"][0];
-    assert_eq!(dec_of(&line["expected"]), dec!(20));
-    assert_eq!(dec_of(&line["unit_cost"]), dec!(455000));
+    assert_eq!(dec(&line["expected"]), dec!(20));
+    assert_eq!(dec(&line["unit_cost"]), dec!(455000));
     let r = wh
         .post(
             &format!("/api/v1/inbound-notes/{inbound_id}/confirm"),
@@ -351,7 +334,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
     assert_status(&r, 200);
     let r = wh.get(&format!("/api/v1/stock?item_id={item}"), Some(&t_keeper)).await;
     assert_status(&r, 200);
-    assert_eq!(dec_of(&r.body[0]["on_hand"]), dec!(20));
+    assert_eq!(dec(&r.body[0]["on_hand"]), dec!(20));
     let settled = wait(&pur, "the order received in purchasing", || async {
         let r = pur
             .get(&format!("/api/v1/purchase-orders/{po_id}/settlement"), Some(&t_buyer))
@@ -359,7 +342,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         (r.body["status"] == "received").then_some(r.body)
     })
     .await;
-    assert_eq!(dec_of(&settled["lines"][0]["received"]), dec!(20));
+    assert_eq!(dec(&settled["lines"][0]["received"]), dec!(20));
     assert_eq!(settled["fully_received"], true);
     let r = pur.get(&format!("/api/v1/arrivals/{arrival}"), Some(&t_buyer)).await;
     assert_eq!(r.body["status"], "confirmed");
@@ -385,7 +368,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         .await;
     assert_status(&r, 201);
     assert_eq!(r.body["status"], "matched", "{}", r.body);
-    assert_eq!(dec_of(&r.body["total"]), dec!(10010000));
+    assert_eq!(dec(&r.body["total"]), dec!(10010000));
     let invoiced = pur.outbox("purchasing.invoice.received").await;
     assert_eq!(invoiced.len(), 1);
     assert_eq!(invoiced[0]["order_id"], json!(po_id));
@@ -411,7 +394,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
     let asked = pur.outbox("purchasing.payment.requested").await;
     assert_eq!(asked.len(), 2);
     assert_eq!(asked[1]["kind"], "final");
-    assert_eq!(dec_of(&asked[1]["amount"]), dec!(7007000));
+    assert_eq!(dec(&asked[1]["amount"]), dec!(7007000));
     pur.publish_event(
         "finance",
         &PaymentMade {
@@ -430,6 +413,6 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         (r.body["status"] == "closed").then_some(r.body)
     })
     .await;
-    assert_eq!(dec_of(&closed["paid"]), dec!(10010000));
+    assert_eq!(dec(&closed["paid"]), dec!(10010000));
     assert_eq!(closed["fully_paid"], true);
 }

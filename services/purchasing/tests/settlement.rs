@@ -13,6 +13,7 @@ use erp_contracts::finance::PaymentMade;
 use erp_contracts::warehouse::{InboundConfirmed, ReceivedLine, SourceRef};
 use erp_money::{Currency, LineInput};
 use erp_testkit::{Resp, TestEnv, TestService};
+use erp_testkit::{assert_status, dec, id_of};
 use purchasing::db::schema::{purchase_order_lines, purchase_orders, suppliers};
 use purchasing::db::{self, OrderLine};
 use rust_decimal::Decimal;
@@ -25,22 +26,6 @@ use uuid::Uuid;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-#[track_caller]
-fn assert_status(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-}
-
-#[track_caller]
-fn dec_of(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-        .unwrap_or_else(|e| panic!("not a decimal: {v}: {e}"))
-}
-
-#[track_caller]
-fn id_of(v: &Value) -> Uuid {
-    Uuid::from_str(v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}"))).unwrap()
-}
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -338,9 +323,9 @@ impl Fx {
                     line_id: Uuid::now_v7(),
                     source_line_id: Some(id_of(l)),
                     item_id: Uuid::from_str(l["item_id"].as_str().unwrap()).unwrap(),
-                    expected: dec_of(&l["quantity"]),
+                    expected: dec(&l["quantity"]),
                     received: *received,
-                    unit_cost: dec_of(&l["unit_cost"]),
+                    unit_cost: dec(&l["unit_cost"]),
                     discrepancy: why.map(str::to_owned),
                 })
                 .collect(),
@@ -398,7 +383,7 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
     assert_eq!(r.body["status"], "requested");
     assert_eq!(r.body["kind"], "deposit");
     assert_eq!(r.body["order_number"], po.number.as_str());
-    assert_eq!(dec_of(&r.body["amount"]), dec!(300));
+    assert_eq!(dec(&r.body["amount"]), dec!(300));
     assert!(r.body["number"].as_str().unwrap().starts_with("PAY-"));
     let deposit = id_of(&r.body);
 
@@ -442,7 +427,7 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
     assert_eq!(e["supplier_bank_account"], "0011004123456");
     assert_eq!(e["kind"], "deposit");
     assert_eq!(e["currency"], "CNY");
-    assert_eq!(dec_of(&e["amount"]), dec!(300));
+    assert_eq!(dec(&e["amount"]), dec!(300));
     assert_eq!(e["due_date"], json!(today() + Days::days(7)));
 
     // A rejection needs a reason and frees its amount.
@@ -505,7 +490,7 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
     let first = fx.pay(deposit, dec!(300), "UNC-0001").await;
     fx.handled(unknown.id).await;
     let paid = fx.wait_paid(deposit).await;
-    assert_eq!(dec_of(&paid["paid_amount"]), dec!(300));
+    assert_eq!(dec(&paid["paid_amount"]), dec!(300));
     assert_eq!(paid["paid_on"], json!(today()));
     assert_eq!(paid["payment_reference"], "UNC-0001");
     fx.svc.publish_envelope(&first).await;
@@ -516,7 +501,7 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
     fx.handled(early.id).await;
     let p = fx.get_payment(deposit).await;
     assert_eq!(p["status"], "paid");
-    assert_eq!(dec_of(&p["paid_amount"]), dec!(300));
+    assert_eq!(dec(&p["paid_amount"]), dec!(300));
     assert_eq!(p["payment_reference"], "UNC-0001");
     assert_eq!(fx.get_payment(rest).await["status"], "requested");
     let r = fx
@@ -540,9 +525,9 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
         )
         .await;
     assert_status(&r, 200);
-    assert_eq!(dec_of(&r.body["paid"]), dec!(300));
-    assert_eq!(dec_of(&r.body["payments_requested"]), dec!(1100));
-    assert_eq!(dec_of(&r.body["payable_left"]), dec!(0));
+    assert_eq!(dec(&r.body["paid"]), dec!(300));
+    assert_eq!(dec(&r.body["payments_requested"]), dec!(1100));
+    assert_eq!(dec(&r.body["payable_left"]), dec!(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -620,9 +605,9 @@ async fn arrivals_go_to_the_warehouse_within_the_tolerance_and_its_count_comes_b
     assert_eq!(e["lines"][0]["line_id"], first["lines"][0]["id"]);
     assert_eq!(e["lines"][0]["order_line_id"], json!(l1));
     assert_eq!(e["lines"][0]["item_id"], json!(lines[0].item_id));
-    assert_eq!(dec_of(&e["lines"][0]["quantity"]), dec!(8));
-    assert_eq!(dec_of(&e["lines"][0]["unit_cost"]), dec!(100));
-    assert_eq!(dec_of(&e["lines"][1]["unit_cost"]), dec!(50));
+    assert_eq!(dec(&e["lines"][0]["quantity"]), dec!(8));
+    assert_eq!(dec(&e["lines"][0]["unit_cost"]), dec!(100));
+    assert_eq!(dec(&e["lines"][1]["unit_cost"]), dec!(50));
 
     // 8 announced + 3 = 11 > 10.5; 8 + 2.5 = 10.5 would be fine but line 2 is full (4.2 max).
     let r = fx
@@ -666,9 +651,9 @@ async fn arrivals_go_to_the_warehouse_within_the_tolerance_and_its_count_comes_b
     assert_status(&r, 200);
     assert_eq!(r.body["status"], "confirmed");
     assert_eq!(r.body["note_number"], "IN-2026-000001");
-    assert_eq!(dec_of(&r.body["lines"][0]["received"]), dec!(7));
+    assert_eq!(dec(&r.body["lines"][0]["received"]), dec!(7));
     assert_eq!(r.body["lines"][0]["discrepancy"], "1 tấm bị cong");
-    assert_eq!(dec_of(&r.body["lines"][1]["received"]), dec!(4));
+    assert_eq!(dec(&r.body["lines"][1]["received"]), dec!(4));
 
     // Delivered again, or counted again: nothing changes.
     fx.svc.publish_envelope(&env1).await;
@@ -720,8 +705,8 @@ async fn arrivals_go_to_the_warehouse_within_the_tolerance_and_its_count_comes_b
     // The tolerance is data: the general manager widens it to 10 %.
     let r = fx.svc.get("/api/v1/settlement-tolerances", Some(&fx.buyer)).await;
     assert_status(&r, 200);
-    assert_eq!(dec_of(&r.body["over_receipt_pct"]), dec!(5));
-    assert_eq!(dec_of(&r.body["invoice_price_pct"]), dec!(1));
+    assert_eq!(dec(&r.body["over_receipt_pct"]), dec!(5));
+    assert_eq!(dec(&r.body["invoice_price_pct"]), dec!(1));
     let body = json!({ "over_receipt_pct": "10", "invoice_quantity_pct": "0", "invoice_price_pct": "1" });
     let r = fx
         .svc
@@ -814,9 +799,9 @@ async fn invoices_match_three_ways_or_wait_for_the_purchasing_manager() {
     assert_status(&r, 201);
     assert_eq!(r.body["status"], "matched", "{}", r.body);
     assert_eq!(r.body["mismatches"], json!([]));
-    assert_eq!(dec_of(&r.body["net"]), dec!(603));
-    assert_eq!(dec_of(&r.body["tax"]), dec!(60.30));
-    assert_eq!(dec_of(&r.body["total"]), dec!(663.30));
+    assert_eq!(dec(&r.body["net"]), dec!(603));
+    assert_eq!(dec(&r.body["tax"]), dec!(60.30));
+    assert_eq!(dec(&r.body["total"]), dec!(663.30));
     assert_eq!(r.body["due_date"], json!(today() + Days::days(30)));
     let matched = id_of(&r.body);
     assert_eq!(fx.lines(po.id).await[0].invoiced, dec!(6));
@@ -830,12 +815,12 @@ async fn invoices_match_three_ways_or_wait_for_the_purchasing_manager() {
     assert_eq!(e["order_number"], po.number.as_str());
     assert_eq!(e["supplier_id"], json!(po.supplier_id));
     assert_eq!(e["currency"], "CNY");
-    assert_eq!(dec_of(&e["total"]), dec!(663.30));
+    assert_eq!(dec(&e["total"]), dec!(663.30));
     assert_eq!(e["lines"][0]["order_line_id"], json!(l1));
-    assert_eq!(dec_of(&e["lines"][0]["quantity"]), dec!(6));
-    assert_eq!(dec_of(&e["lines"][0]["unit_price"]), dec!(100.5));
-    assert_eq!(dec_of(&e["lines"][0]["net"]), dec!(603));
-    assert_eq!(dec_of(&e["lines"][0]["tax"]), dec!(60.30));
+    assert_eq!(dec(&e["lines"][0]["quantity"]), dec!(6));
+    assert_eq!(dec(&e["lines"][0]["unit_price"]), dec!(100.5));
+    assert_eq!(dec(&e["lines"][0]["net"]), dec!(603));
+    assert_eq!(dec(&e["lines"][0]["tax"]), dec!(60.30));
 
     // The same supplier number again, in any case, is a duplicate.
     let r = fx
@@ -916,7 +901,7 @@ async fn invoices_match_three_ways_or_wait_for_the_purchasing_manager() {
     let events = fx.svc.outbox("purchasing.invoice.received").await;
     assert_eq!(events.len(), 2);
     assert_eq!(events[1]["invoice_id"], json!(blocked));
-    assert_eq!(dec_of(&events[1]["total"]), dec!(786.50));
+    assert_eq!(dec(&events[1]["total"]), dec!(786.50));
     let r = fx.decide_invoice(matched, "reject", &fx.manager, "no").await;
     r.assert_problem_type(409, "wrong-state");
 
@@ -982,8 +967,8 @@ async fn invoices_match_three_ways_or_wait_for_the_purchasing_manager() {
     assert_status(&r, 200);
     assert_eq!(r.body.as_array().unwrap().len(), 4);
     assert_eq!(r.body[1]["lines"].as_array().unwrap().len(), 2);
-    assert_eq!(dec_of(&r.body[1]["lines"][0]["order_price"]), dec!(100));
-    assert_eq!(dec_of(&r.body[1]["lines"][0]["open_quantity"]), dec!(4));
+    assert_eq!(dec(&r.body[1]["lines"][0]["order_price"]), dec!(100));
+    assert_eq!(dec(&r.body[1]["lines"][0]["open_quantity"]), dec!(4));
     let r = fx
         .svc
         .get(&format!("/api/v1/supplier-invoices/{blocked}"), Some(&fx.seller))
@@ -1123,7 +1108,7 @@ async fn an_order_received_invoiced_and_paid_in_full_closes() {
     assert_eq!(view.body["fully_received"], true);
     assert_eq!(view.body["fully_invoiced"], true);
     assert_eq!(view.body["fully_paid"], false);
-    assert_eq!(dec_of(&view.body["payable_left"]), dec!(800));
+    assert_eq!(dec(&view.body["payable_left"]), dec!(800));
 
     // The final payment: approved, the order waits for the money; paid, it closes.
     let r = fx.request_payment(po.id, &fx.buyer, "final", "800").await;
@@ -1143,7 +1128,7 @@ async fn an_order_received_invoiced_and_paid_in_full_closes() {
         .await;
     assert_eq!(view.body["status"], "closed");
     assert_eq!(view.body["fully_paid"], true);
-    assert_eq!(dec_of(&view.body["paid"]), dec!(1100));
+    assert_eq!(dec(&view.body["paid"]), dec!(1100));
 
     // Nothing more happens on a closed order.
     let r = fx.request_payment(po.id, &fx.buyer, "part", "1").await;

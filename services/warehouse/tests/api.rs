@@ -8,38 +8,16 @@ use diesel::prelude::*;
 use erp_auth::Role;
 use erp_contracts::{crm, purchasing};
 use erp_testkit::{Resp, TestEnv, TestService};
+use erp_testkit::{assert_status, dec, id_of, uuid_of};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
-use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-#[track_caller]
-fn assert_status(resp: &Resp, status: u16) {
-    assert_eq!(resp.status, status, "unexpected status; body: {}", resp.body);
-}
-
-/// A decimal given as a JSON string ("10.0000").
-#[track_caller]
-fn dec_of(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-        .unwrap_or_else(|e| panic!("not a decimal: {v}: {e}"))
-}
-
-#[track_caller]
-fn uuid_of(v: &Value) -> Uuid {
-    Uuid::from_str(v.as_str().unwrap_or_else(|| panic!("not a uuid string: {v}"))).unwrap()
-}
-
-#[track_caller]
-fn id_of(v: &Value) -> Uuid {
-    uuid_of(&v["id"])
-}
 
 #[track_caller]
 fn items_of(page: &Value) -> &Vec<Value> {
@@ -175,7 +153,7 @@ impl Fx {
     async fn on_hand(&self, item: Uuid, warehouse: Uuid) -> Decimal {
         self.balance(item, warehouse)
             .await
-            .map(|b| dec_of(&b["on_hand"]))
+            .map(|b| dec(&b["on_hand"]))
             .unwrap_or_default()
     }
 
@@ -344,9 +322,9 @@ async fn items_are_created_once_per_sku_and_validated() {
     assert_eq!(item["kind"], "material");
     assert_eq!(item["unit"], "m");
     assert_eq!(item["category"], "Ống");
-    assert_eq!(dec_of(&item["min_stock"]), dec!(10));
-    assert_eq!(dec_of(&item["max_stock"]), dec!(500));
-    assert_eq!(dec_of(&item["standard_cost"]), dec!(125000.5));
+    assert_eq!(dec(&item["min_stock"]), dec!(10));
+    assert_eq!(dec(&item["max_stock"]), dec!(500));
+    assert_eq!(dec(&item["standard_cost"]), dec!(125000.5));
     assert_eq!(item["active"], true);
     assert_eq!(item["version"], 1);
     assert!(item.get("search_text").is_none(), "{item}");
@@ -454,8 +432,8 @@ async fn item_updates_need_the_current_version_and_publish_revisions() {
     assert_status(&r, 200);
     assert_eq!(r.body["version"], 2);
     assert_eq!(r.body["name"], "Van bi inox DN25");
-    assert_eq!(dec_of(&r.body["standard_cost"]), dec!(85000));
-    assert_eq!(dec_of(&r.body["min_stock"]), dec!(5));
+    assert_eq!(dec(&r.body["standard_cost"]), dec!(85000));
+    assert_eq!(dec(&r.body["min_stock"]), dec!(5));
 
     // The version read is no longer current.
     let r = fx.wh.put(&path, Some(&fx.keeper), &change(json!(1))).await;
@@ -537,8 +515,8 @@ async fn item_updates_need_the_current_version_and_publish_revisions() {
     assert_eq!(events[1]["name"], "Van bi inox DN25");
     assert_eq!(events[1]["sku"], "VALVE-25");
     assert_eq!(events[1]["kind"], "part");
-    assert_eq!(dec_of(&events[1]["standard_cost"]), dec!(85000));
-    assert_eq!(dec_of(&events[1]["min_stock"]), dec!(5));
+    assert_eq!(dec(&events[1]["standard_cost"]), dec!(85000));
+    assert_eq!(dec(&events[1]["min_stock"]), dec!(5));
     assert!(events[1]["max_stock"].is_null());
 }
 
@@ -776,9 +754,9 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
     assert_eq!(lines[0]["item_id"], json!(item));
     assert_eq!(lines[0]["source_line_id"], json!(req_line.line_id));
     assert_eq!(lines[0]["line_no"], 1);
-    assert_eq!(dec_of(&lines[0]["requested"]), dec!(10));
-    assert_eq!(dec_of(&lines[0]["issued"]), dec!(0));
-    assert_eq!(dec_of(&lines[0]["cancelled"]), dec!(0));
+    assert_eq!(dec(&lines[0]["requested"]), dec!(10));
+    assert_eq!(dec(&lines[0]["issued"]), dec!(0));
+    assert_eq!(dec(&lines[0]["cancelled"]), dec!(0));
 
     // Nothing to issue: 409 naming the line, the note stays open, purchasing is told.
     let r = fx.confirm_outbound(note_id, line, "10").await;
@@ -786,13 +764,13 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
     assert_eq!(r.error_fields(), ["lines[0].quantity"], "{}", r.body);
     let still = fx.get_outbound(note_id).await;
     assert_eq!(still["status"], "open");
-    assert_eq!(dec_of(&still["lines"][0]["issued"]), dec!(0));
+    assert_eq!(dec(&still["lines"][0]["issued"]), dec!(0));
     assert!(fx.movements(item).await.is_empty());
     assert!(fx.balance(item, fx.main).await.is_none());
     let shortages = fx.outbox_where("warehouse.stock.shortage", "note_id", note_id).await;
     assert_eq!(shortages.len(), 1, "{shortages:?}");
     let s = &shortages[0];
-    assert_eq!(dec_of(&s["quantity_missing"]), dec!(10));
+    assert_eq!(dec(&s["quantity_missing"]), dec!(10));
     assert_eq!(s["item_id"], json!(item));
     assert_eq!(s["sku"], "STEEL-PLATE");
     assert_eq!(s["warehouse_id"], json!(fx.main));
@@ -813,13 +791,13 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
     r.assert_problem_type(409, "insufficient-stock");
     let shortages = fx.outbox_where("warehouse.stock.shortage", "note_id", note_id).await;
     assert_eq!(shortages.len(), 2);
-    assert_eq!(dec_of(&shortages[1]["quantity_missing"]), dec!(4));
+    assert_eq!(dec(&shortages[1]["quantity_missing"]), dec!(4));
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(6));
 
     let r = fx.confirm_outbound(note_id, line, "4").await;
     assert_status(&r, 200);
     assert_eq!(r.body["status"], "partially_issued");
-    assert_eq!(dec_of(&r.body["lines"][0]["issued"]), dec!(4));
+    assert_eq!(dec(&r.body["lines"][0]["issued"]), dec!(4));
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(2));
 
     // More than is still open on the line (6).
@@ -853,11 +831,11 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
     // 4 more come back at 7: (2 × 4 + 4 × 7) / 6 = 6. The rest leaves at 6.
     fx.receive_return(fx.main, item, "4", "7").await;
     let b = fx.balance(item, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(6));
+    assert_eq!(dec(&b["avg_cost"]), dec!(6));
     let r = fx.confirm_outbound(note_id, line, "6").await;
     assert_status(&r, 200);
     assert_eq!(r.body["status"], "issued");
-    assert_eq!(dec_of(&r.body["lines"][0]["issued"]), dec!(10));
+    assert_eq!(dec(&r.body["lines"][0]["issued"]), dec!(10));
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(0));
     let r = fx
         .wh
@@ -885,8 +863,8 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
         assert_eq!(lines[0]["line_id"], json!(line));
         assert_eq!(lines[0]["source_line_id"], json!(req_line.line_id));
         assert_eq!(lines[0]["item_id"], json!(item));
-        assert_eq!(dec_of(&lines[0]["quantity"]), qty);
-        assert_eq!(dec_of(&lines[0]["unit_cost"]), cost);
+        assert_eq!(dec(&lines[0]["quantity"]), qty);
+        assert_eq!(dec(&lines[0]["unit_cost"]), cost);
     }
 
     // The ledger: two returns in, two sales issues out at the average of the moment.
@@ -896,9 +874,9 @@ async fn outbound_request_is_short_then_issued_in_two_parts_at_the_moving_averag
         .map(|m| {
             (
                 m["kind"].as_str().unwrap(),
-                dec_of(&m["quantity"]),
-                dec_of(&m["unit_cost"]),
-                dec_of(&m["on_hand_after"]),
+                dec(&m["quantity"]),
+                dec(&m["unit_cost"]),
+                dec(&m["on_hand_after"]),
             )
         })
         .collect();
@@ -952,8 +930,8 @@ async fn cancelling_the_rest_of_a_note_closes_it() {
         .await;
     assert_status(&r, 200);
     assert_eq!(r.body["status"], "cancelled");
-    assert_eq!(dec_of(&r.body["lines"][0]["cancelled"]), dec!(3));
-    assert_eq!(dec_of(&r.body["lines"][0]["issued"]), dec!(0));
+    assert_eq!(dec(&r.body["lines"][0]["cancelled"]), dec!(3));
+    assert_eq!(dec(&r.body["lines"][0]["issued"]), dec!(0));
     assert!(r.body["note"].as_str().unwrap().contains("khách hủy đơn"), "{}", r.body);
 
     let events = fx
@@ -1005,8 +983,8 @@ async fn manual_outbound_notes_issue_at_the_average_as_adjustments() {
     let rows = fx.movements(item).await;
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1]["kind"], "adjustment");
-    assert_eq!(dec_of(&rows[1]["quantity"]), dec!(-2));
-    assert_eq!(dec_of(&rows[1]["unit_cost"]), dec!(12.5));
+    assert_eq!(dec(&rows[1]["quantity"]), dec!(-2));
+    assert_eq!(dec(&rows[1]["unit_cost"]), dec!(12.5));
     assert_eq!(fx.on_hand(item, fx.main).await, dec!(3));
 
     // A manual note needs a reason, known items and positive quantities.
@@ -1058,11 +1036,11 @@ async fn purchase_arrival_is_counted_in_with_discrepancies_explained() {
     let (l0, l1) = (id_of(&lines[0]), id_of(&lines[1]));
     assert_eq!(lines[0]["item_id"], json!(pipe));
     assert_eq!(lines[0]["source_line_id"], json!(request.lines[0].line_id));
-    assert_eq!(dec_of(&lines[0]["expected"]), dec!(10));
-    assert_eq!(dec_of(&lines[0]["unit_cost"]), dec!(5.5));
+    assert_eq!(dec(&lines[0]["expected"]), dec!(10));
+    assert_eq!(dec(&lines[0]["unit_cost"]), dec!(5.5));
     assert!(lines[0]["received"].is_null());
-    assert_eq!(dec_of(&lines[1]["expected"]), dec!(20));
-    assert_eq!(dec_of(&lines[1]["unit_cost"]), dec!(2));
+    assert_eq!(dec(&lines[1]["expected"]), dec!(20));
+    assert_eq!(dec(&lines[1]["unit_cost"]), dec!(2));
 
     let confirm = |body: Value| {
         let fx = &fx;
@@ -1120,25 +1098,25 @@ async fn purchase_arrival_is_counted_in_with_discrepancies_explained() {
     assert_eq!(r.body["status"], "received");
     assert!(r.body["confirmed_by"].is_string());
     assert!(r.body["confirmed_at"].is_string());
-    assert_eq!(dec_of(&r.body["lines"][0]["received"]), dec!(10));
+    assert_eq!(dec(&r.body["lines"][0]["received"]), dec!(10));
     assert!(r.body["lines"][0]["discrepancy"].is_null());
-    assert_eq!(dec_of(&r.body["lines"][1]["received"]), dec!(18));
+    assert_eq!(dec(&r.body["lines"][1]["received"]), dec!(18));
     assert_eq!(r.body["lines"][1]["discrepancy"], "2 cái bị móp");
 
     // Stock rose at the purchase prices.
     let b = fx.balance(pipe, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["on_hand"]), dec!(10));
-    assert_eq!(dec_of(&b["available"]), dec!(10));
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(5.5));
+    assert_eq!(dec(&b["on_hand"]), dec!(10));
+    assert_eq!(dec(&b["available"]), dec!(10));
+    assert_eq!(dec(&b["avg_cost"]), dec!(5.5));
     assert_eq!(b["sku"], "PIPE-21");
     assert_eq!(b["warehouse_code"], "MAIN");
     let b = fx.balance(elbow, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["on_hand"]), dec!(18));
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(2));
+    assert_eq!(dec(&b["on_hand"]), dec!(18));
+    assert_eq!(dec(&b["avg_cost"]), dec!(2));
     let rows = fx.movements(elbow).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["kind"], "purchase_receipt");
-    assert_eq!(dec_of(&rows[0]["quantity"]), dec!(18));
+    assert_eq!(dec(&rows[0]["quantity"]), dec!(18));
     assert_eq!(rows[0]["source_kind"], "warehouse.inbound_note");
     assert_eq!(rows[0]["source_id"], json!(note_id));
     assert_eq!(rows[0]["source_line_id"], json!(l1));
@@ -1157,13 +1135,13 @@ async fn purchase_arrival_is_counted_in_with_discrepancies_explained() {
     let lines = e["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["source_line_id"], json!(request.lines[0].line_id));
-    assert_eq!(dec_of(&lines[0]["expected"]), dec!(10));
-    assert_eq!(dec_of(&lines[0]["received"]), dec!(10));
-    assert_eq!(dec_of(&lines[0]["unit_cost"]), dec!(5.5));
+    assert_eq!(dec(&lines[0]["expected"]), dec!(10));
+    assert_eq!(dec(&lines[0]["received"]), dec!(10));
+    assert_eq!(dec(&lines[0]["unit_cost"]), dec!(5.5));
     assert_eq!(lines[1]["item_id"], json!(elbow));
     assert_eq!(lines[1]["source_line_id"], json!(request.lines[1].line_id));
-    assert_eq!(dec_of(&lines[1]["expected"]), dec!(20));
-    assert_eq!(dec_of(&lines[1]["received"]), dec!(18));
+    assert_eq!(dec(&lines[1]["expected"]), dec!(20));
+    assert_eq!(dec(&lines[1]["received"]), dec!(18));
     assert_eq!(lines[1]["discrepancy"], "2 cái bị móp");
 
     // Confirming or cancelling a received note is refused and changes nothing.
@@ -1242,27 +1220,22 @@ async fn receipts_blend_into_a_moving_average_cost() {
     let item = fx.item("COPPER-WIRE").await;
     fx.purchase(item, dec!(10), dec!(5)).await;
     let b = fx.balance(item, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(5));
+    assert_eq!(dec(&b["avg_cost"]), dec!(5));
     fx.purchase(item, dec!(10), dec!(7)).await;
     let b = fx.balance(item, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["on_hand"]), dec!(20));
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(6));
+    assert_eq!(dec(&b["on_hand"]), dec!(20));
+    assert_eq!(dec(&b["avg_cost"]), dec!(6));
 
     // Issues leave at the average and do not change it; the next receipt blends again.
     let r = fx.adjust(fx.main, item, "-5", "hư hỏng").await;
     assert_status(&r, 201);
-    assert_eq!(dec_of(&r.body["movements"][0]["unit_cost"]), dec!(6));
+    assert_eq!(dec(&r.body["movements"][0]["unit_cost"]), dec!(6));
     fx.purchase(item, dec!(15), dec!(8)).await;
     let b = fx.balance(item, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["on_hand"]), dec!(30));
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(7)); // (15 × 6 + 15 × 8) / 30
+    assert_eq!(dec(&b["on_hand"]), dec!(30));
+    assert_eq!(dec(&b["avg_cost"]), dec!(7)); // (15 × 6 + 15 × 8) / 30
 
-    let costs: Vec<Decimal> = fx
-        .movements(item)
-        .await
-        .iter()
-        .map(|m| dec_of(&m["unit_cost"]))
-        .collect();
+    let costs: Vec<Decimal> = fx.movements(item).await.iter().map(|m| dec(&m["unit_cost"])).collect();
     assert_eq!(costs, [dec!(5), dec!(7), dec!(6), dec!(8)]);
 }
 
@@ -1302,20 +1275,20 @@ async fn transfers_move_stock_at_the_cost_it_left_at() {
         assert_eq!(m["source_kind"], "warehouse.transfer");
         assert_eq!(m["source_id"], json!(doc));
         assert_eq!(m["reason"], "bổ sung chi nhánh Đà Nẵng");
-        assert_eq!(dec_of(&m["unit_cost"]), dec!(4), "at the cost it left at");
+        assert_eq!(dec(&m["unit_cost"]), dec!(4), "at the cost it left at");
     }
-    assert_eq!(dec_of(&out["quantity"]), dec!(-5));
-    assert_eq!(dec_of(&out["on_hand_after"]), dec!(15));
-    assert_eq!(dec_of(&inc["quantity"]), dec!(5));
-    assert_eq!(dec_of(&inc["on_hand_after"]), dec!(10));
+    assert_eq!(dec(&out["quantity"]), dec!(-5));
+    assert_eq!(dec(&out["on_hand_after"]), dec!(15));
+    assert_eq!(dec(&inc["quantity"]), dec!(5));
+    assert_eq!(dec(&inc["on_hand_after"]), dec!(10));
 
     // Balances: main keeps its average, the branch blends (5 × 10 + 5 × 4) / 10 = 7.
     let m = fx.balance(item, fx.main).await.unwrap();
-    assert_eq!(dec_of(&m["on_hand"]), dec!(15));
-    assert_eq!(dec_of(&m["avg_cost"]), dec!(4));
+    assert_eq!(dec(&m["on_hand"]), dec!(15));
+    assert_eq!(dec(&m["avg_cost"]), dec!(4));
     let b = fx.balance(item, branch).await.unwrap();
-    assert_eq!(dec_of(&b["on_hand"]), dec!(10));
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(7));
+    assert_eq!(dec(&b["on_hand"]), dec!(10));
+    assert_eq!(dec(&b["avg_cost"]), dec!(7));
     assert_eq!(b["warehouse_code"], "DN");
     let rows = fx.movements(item).await;
     assert_eq!(rows.len(), before + 2);
@@ -1334,7 +1307,7 @@ async fn transfers_move_stock_at_the_cost_it_left_at() {
         .get(&format!("/api/v1/stock?item_id={item}"), Some(&fx.keeper))
         .await;
     assert_status(&r, 200);
-    let total: Decimal = r.body.as_array().unwrap().iter().map(|b| dec_of(&b["on_hand"])).sum();
+    let total: Decimal = r.body.as_array().unwrap().iter().map(|b| dec(&b["on_hand"])).sum();
     assert_eq!(total, dec!(25));
 }
 
@@ -1415,8 +1388,8 @@ async fn adjustments_keep_their_reason_and_never_go_below_zero() {
     assert_eq!(moves[0]["kind"], "adjustment");
     assert_eq!(moves[0]["source_kind"], "warehouse.adjustment");
     assert_eq!(moves[0]["reason"], "kiểm kê phát hiện thừa");
-    assert_eq!(dec_of(&moves[0]["unit_cost"]), dec!(250000));
-    assert_eq!(dec_of(&moves[0]["on_hand_after"]), dec!(10));
+    assert_eq!(dec(&moves[0]["unit_cost"]), dec!(250000));
+    assert_eq!(dec(&moves[0]["on_hand_after"]), dec!(10));
 
     let r = fx.adjust(fx.main, item, "-3", "  bị đổ vỡ  ").await;
     assert_status(&r, 201);
@@ -1475,8 +1448,8 @@ async fn adjustments_keep_their_reason_and_never_go_below_zero() {
         .iter()
         .map(|m| {
             (
-                dec_of(&m["quantity"]),
-                dec_of(&m["on_hand_after"]),
+                dec(&m["quantity"]),
+                dec(&m["on_hand_after"]),
                 m["reason"].as_str().unwrap(),
             )
         })
@@ -1535,10 +1508,10 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
             .cloned()
             .unwrap_or_else(|| panic!("no line for {item} in {body}"))
     };
-    assert_eq!(dec_of(&line_of(&r.body, a)["system_qty"]), dec!(10));
-    assert_eq!(dec_of(&line_of(&r.body, a)["unit_cost"]), dec!(3));
+    assert_eq!(dec(&line_of(&r.body, a)["system_qty"]), dec!(10));
+    assert_eq!(dec(&line_of(&r.body, a)["unit_cost"]), dec!(3));
     assert!(line_of(&r.body, a)["counted"].is_null());
-    assert_eq!(dec_of(&line_of(&r.body, b)["system_qty"]), dec!(5));
+    assert_eq!(dec(&line_of(&r.body, b)["system_qty"]), dec!(5));
 
     let record = |version: i64, lines: Value| {
         let fx = &fx;
@@ -1556,8 +1529,8 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
     let r = record(1, json!([{ "item_id": a, "counted": "8" }])).await;
     assert_status(&r, 200);
     assert_eq!(r.body["version"], 2);
-    assert_eq!(dec_of(&line_of(&r.body, a)["counted"]), dec!(8));
-    assert_eq!(dec_of(&line_of(&r.body, a)["variance"]), dec!(-2));
+    assert_eq!(dec(&line_of(&r.body, a)["counted"]), dec!(8));
+    assert_eq!(dec(&line_of(&r.body, a)["variance"]), dec!(-2));
     assert!(line_of(&r.body, b)["variance"].is_null());
     // A stale version, a negative count, an item not on the sheet.
     let r = record(1, json!([{ "item_id": b, "counted": "5" }])).await;
@@ -1583,7 +1556,7 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
 
     let r = record(2, json!([{ "item_id": b, "counted": "5" }])).await;
     assert_status(&r, 200);
-    assert_eq!(dec_of(&line_of(&r.body, b)["variance"]), dec!(0));
+    assert_eq!(dec(&line_of(&r.body, b)["variance"]), dec!(0));
     let r = fx.wh.post(&submit_path, Some(&counter_token), &json!({})).await;
     assert_status(&r, 200);
     assert_eq!(r.body["status"], "submitted");
@@ -1636,9 +1609,9 @@ async fn a_stock_count_is_approved_by_another_manager_and_books_the_variance() {
     assert_eq!(rows.len(), 2);
     let c = &rows[1];
     assert_eq!(c["kind"], "count");
-    assert_eq!(dec_of(&c["quantity"]), dec!(-2));
-    assert_eq!(dec_of(&c["on_hand_after"]), dec!(8));
-    assert_eq!(dec_of(&c["unit_cost"]), dec!(3));
+    assert_eq!(dec(&c["quantity"]), dec!(-2));
+    assert_eq!(dec(&c["on_hand_after"]), dec!(8));
+    assert_eq!(dec(&c["unit_cost"]), dec!(3));
     assert_eq!(c["source_kind"], "warehouse.stock_count");
     assert_eq!(c["source_id"], json!(count));
     assert!(c["reason"].as_str().unwrap().contains("CNT"), "{c}");
@@ -1732,8 +1705,8 @@ async fn stock_counts_of_chosen_items_can_find_more_and_be_rejected() {
         .await;
     assert_status(&r, 200);
     let bal = fx.balance(none, fx.main).await.unwrap();
-    assert_eq!(dec_of(&bal["on_hand"]), dec!(2));
-    assert_eq!(dec_of(&bal["avg_cost"]), dec!(1));
+    assert_eq!(dec(&bal["on_hand"]), dec!(2));
+    assert_eq!(dec(&bal["avg_cost"]), dec!(1));
     assert_eq!(fx.movements(a).await.len(), 1);
 
     // Another count is rejected: nothing moves.
@@ -1819,9 +1792,9 @@ async fn min_stock_alerts_fire_only_when_the_band_changes() {
     let e = states().await;
     assert_eq!(e.len(), 2, "{e:?}");
     assert_eq!(e[1]["state"], "below_min");
-    assert_eq!(dec_of(&e[1]["on_hand"]), dec!(8));
-    assert_eq!(dec_of(&e[1]["min_stock"]), dec!(10));
-    assert_eq!(dec_of(&e[1]["max_stock"]), dec!(100));
+    assert_eq!(dec(&e[1]["on_hand"]), dec!(8));
+    assert_eq!(dec(&e[1]["min_stock"]), dec!(10));
+    assert_eq!(dec(&e[1]["max_stock"]), dec!(100));
     assert_eq!(e[1]["sku"], "FILTER-10");
     assert_eq!(e[1]["name"], "Lõi lọc");
     let below = fx.wh.get("/api/v1/stock?below_min=true", Some(&fx.keeper)).await;
@@ -1845,14 +1818,14 @@ async fn min_stock_alerts_fire_only_when_the_band_changes() {
     let e = states().await;
     assert_eq!(e.len(), 3, "{e:?}");
     assert_eq!(e[2]["state"], "within");
-    assert_eq!(dec_of(&e[2]["on_hand"]), dec!(10));
+    assert_eq!(dec(&e[2]["on_hand"]), dec!(10));
 
     // Above the maximum.
     assert_status(&fx.adjust(fx.main, item, "91", "nhập").await, 201);
     let e = states().await;
     assert_eq!(e.len(), 4, "{e:?}");
     assert_eq!(e[3]["state"], "above_max");
-    assert_eq!(dec_of(&e[3]["on_hand"]), dec!(101));
+    assert_eq!(dec(&e[3]["on_hand"]), dec!(101));
 
     // An item without limits never alerts.
     assert_status(&fx.adjust(fx.main, plain, "5", "nhập").await, 201);
@@ -1901,8 +1874,8 @@ async fn stock_that_has_not_moved_for_a_year_is_reported() {
     assert_eq!(row["sku"], "OLD-STOCK");
     assert_eq!(row["warehouse_id"], json!(fx.main));
     assert_eq!(row["warehouse_code"], "MAIN");
-    assert_eq!(dec_of(&row["on_hand"]), dec!(4));
-    assert_eq!(dec_of(&row["value"]), dec!(10));
+    assert_eq!(dec(&row["on_hand"]), dec!(4));
+    assert_eq!(dec(&row["value"]), dec!(10));
     assert!(row["days_without_movement"].as_i64().unwrap() >= 400, "{row}");
     assert_eq!(row["purchased_by"], "service:purchasing");
 
@@ -1957,7 +1930,7 @@ async fn the_ledger_cannot_be_changed_or_deleted() {
     }
     let rows = fx.movements(item).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!(dec_of(&rows[0]["quantity"]), dec!(5));
+    assert_eq!(dec(&rows[0]["quantity"]), dec!(5));
     assert_eq!(rows[0]["reason"], "nhập");
     let check = fx.wh.get("/api/v1/stock/ledger-check", Some(&fx.keeper)).await;
     assert_status(&check, 200);
@@ -2256,8 +2229,8 @@ async fn a_return_without_cost_comes_back_at_the_average() {
         .await;
     assert_status(&r, 200);
     let b = fx.balance(item, fx.main).await.unwrap();
-    assert_eq!(dec_of(&b["on_hand"]), dec!(20));
-    assert_eq!(dec_of(&b["avg_cost"]), dec!(5), "{b}");
+    assert_eq!(dec(&b["on_hand"]), dec!(20));
+    assert_eq!(dec(&b["avg_cost"]), dec!(5), "{b}");
 }
 
 /// Whoever recorded counted quantities counted, and may not approve the count.

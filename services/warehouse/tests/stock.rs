@@ -8,6 +8,7 @@
 use diesel::prelude::*;
 use erp_auth::Role;
 use erp_contracts::{crm, production, purchasing};
+use erp_testkit::dec;
 use erp_testkit::{Resp, TestEnv, TestService, eventually};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rust_decimal::Decimal;
@@ -15,10 +16,6 @@ use serde_json::{Value, json};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
-
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"))).unwrap()
-}
 
 fn id(v: &Value) -> Uuid {
     Uuid::from_str(v["id"].as_str().unwrap()).unwrap()
