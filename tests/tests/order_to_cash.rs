@@ -1,8 +1,9 @@
-//! Order to cash across hr, crm and warehouse, over HTTP only and through RabbitMQ, with real
-//! logins: hr creates the people (crm and warehouse learn them from hr's events), warehouse the
+//! Order to cash across hr, crm, warehouse and finance, over HTTP only and through RabbitMQ,
+//! with real logins: hr creates the people (crm and warehouse learn them from hr's events), warehouse the
 //! item and its stock (crm learns the catalogue from warehouse's events); then customer →
 //! quotation → approval → order → approval → receipt confirmed → outbound request → the
-//! warehouse confirms → shipment delivered, with the order's progress checked at each step.
+//! warehouse confirms → shipment delivered → finance invoices what was delivered, with the
+//! order's progress checked at each step and finance's books at the end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use erp_testkit::dec;
@@ -37,10 +38,11 @@ async fn progress(crm: &TestService, token: &str, order: &str) -> ([Decimal; 5],
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn order_to_cash_across_hr_crm_and_warehouse() {
+async fn order_to_cash_across_hr_crm_warehouse_and_finance() {
     let env = TestEnv::new();
     let crm = env.start(crm::service()).await;
     let wh = env.start(warehouse::service()).await;
+    let fin = env.start(finance::service()).await;
     let hr = env
         .start_with(hr::service(), |c| c.admin_password = Some("admin-pass-1".into()))
         .await;
@@ -310,4 +312,71 @@ async fn order_to_cash_across_hr_crm_and_warehouse() {
         assert_eq!(crm.outbox(event).await.len(), 1, "{event}");
     }
     assert_eq!(wh.outbox("warehouse.outbound.confirmed").await.len(), 1);
+
+    // Finance invoices what the customer signed for (2 × 5,000,000 + 10 % VAT), once.
+    let delivered = eventually(Duration::from_secs(10), &mut || async {
+        let r = fin.get(&format!("/api/v1/sales-orders/{o}"), Some(&finance)).await;
+        (r.status == 200 && dec(&r.body["lines"][0]["delivered"]) == two).then_some(())
+    })
+    .await;
+    assert!(delivered.is_some(), "finance knows the delivery");
+    let invoice = fin
+        .post("/api/v1/sales-invoices", Some(&finance), &json!({"order_id": o}))
+        .await;
+    assert_eq!(invoice.status, 201, "{}", invoice.body);
+    assert_eq!(
+        [&invoice.body["net"], &invoice.body["tax"], &invoice.body["total"]].map(dec),
+        [10_000_000, 1_000_000, 11_000_000].map(Decimal::from)
+    );
+    fin.post("/api/v1/sales-invoices", Some(&finance), &json!({"order_id": o}))
+        .await
+        .assert_invalid_fields(&["order_id"]);
+    let invoiced = eventually(Duration::from_secs(10), &mut || async {
+        let p = crm.get(&format!("/api/v1/orders/{o}/progress"), Some(&seller)).await;
+        (dec(&p.body["totals"]["invoiced"]) == two).then_some(())
+    })
+    .await;
+    assert!(invoiced.is_some(), "crm shows the invoiced quantity");
+
+    // The books: opening stock 10 × 3,000,000 found (3381), 2 issued at cost, the invoice,
+    // the money received.
+    let want = [
+        ("112", 11_000_000),
+        ("131", 0),
+        ("156", 24_000_000),
+        ("3381", -30_000_000),
+        ("33311", -1_000_000),
+        ("511", -10_000_000),
+        ("632", 6_000_000),
+    ];
+    let books = eventually(Duration::from_secs(10), &mut || async {
+        let tb = fin
+            .get("/api/v1/reports/trial-balance?currency=VND", Some(&finance))
+            .await;
+        let have: Vec<(String, Decimal)> = tb.body["accounts"]
+            .as_array()?
+            .iter()
+            .map(|a| {
+                (
+                    a["account_code"].as_str().unwrap_or_default().to_owned(),
+                    dec(&a["balance"]),
+                )
+            })
+            .collect();
+        let of = |code: &str| have.iter().find(|(c, _)| c == code).map_or(Decimal::ZERO, |(_, b)| *b);
+        want.iter()
+            .all(|(code, b)| of(code) == Decimal::from(*b))
+            .then_some(tb.body)
+    })
+    .await;
+    let tb = books.expect("finance's trial balance");
+    assert_eq!(tb["total_debit"], tb["total_credit"]);
+    let aging = fin
+        .get("/api/v1/reports/receivables-aging?currency=VND", Some(&finance))
+        .await;
+    assert!(aging.body["rows"].as_array().unwrap().is_empty(), "{}", aging.body);
+    let margin = fin
+        .get("/api/v1/reports/gross-margin?currency=VND", Some(&finance))
+        .await;
+    assert_eq!(dec(&margin.body["total"]["margin"]), Decimal::from(4_000_000));
 }

@@ -4,8 +4,8 @@
 use crate::schema::{bus_dead_letters, bus_inbox};
 use crate::topology::{self, dead_letter_queue, retry_queue};
 use crate::{
-    ATTEMPT_HEADER, BusHealth, BusMetrics, BusSettings, ERROR_HEADER, Envelope, QUEUE_HEADER, backoff,
-    sleep_or_shutdown,
+    ATTEMPT_HEADER, BusHealth, BusMetrics, BusSettings, ERROR_HEADER, Envelope, QUEUE_HEADER, backoff, bounded,
+    connection_lost, sleep_or_shutdown,
 };
 use diesel::prelude::*;
 use erp_contracts::Event;
@@ -163,7 +163,7 @@ fn header_text(d: &Delivery, name: &str) -> Option<String> {
 
 /// Reported when a consumer stream ends or the broker refused a message: reconnect.
 fn broken() -> lapin::Error {
-    lapin::Error::from(lapin::ErrorKind::InvalidConnectionState(lapin::ConnectionState::Closed))
+    connection_lost()
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -199,11 +199,14 @@ pub(crate) async fn publish_confirmed(
     body: &[u8],
     props: BasicProperties,
 ) -> lapin::Result<bool> {
-    let confirm = ch
-        .basic_publish("".into(), queue.into(), BasicPublishOptions::default(), body, props)
-        .await?
-        .await?;
-    Ok(confirm.is_ack())
+    bounded("publish", async {
+        let confirm = ch
+            .basic_publish("".into(), queue.into(), BasicPublishOptions::default(), body, props)
+            .await?
+            .await?;
+        Ok(confirm.is_ack())
+    })
+    .await
 }
 
 impl Consumer {
@@ -242,35 +245,42 @@ impl Consumer {
 
     /// One connection's life: returns Ok on shutdown, Err when the broker went away.
     async fn session(&self, shutdown: &mut watch::Receiver<bool>) -> lapin::Result<()> {
-        let conn = topology::connect(&self.settings, "consumer").await?;
-        let work_ch = conn.create_channel().await?;
-        let dlq_ch = conn.create_channel().await?;
-        let pub_ch = conn.create_channel().await?;
-        pub_ch.confirm_select(ConfirmSelectOptions::default()).await?;
-        topology::declare_consumer_queues(&work_ch, &self.settings, &self.subs.routing_keys()).await?;
-        work_ch
-            .basic_qos(self.settings.prefetch, BasicQosOptions::default())
-            .await?;
-        dlq_ch.basic_qos(16, BasicQosOptions::default()).await?;
-        let mut work = work_ch
-            .basic_consume(
-                self.settings.queue.as_str().into(),
-                format!("{}-work-{}", self.settings.service, Uuid::now_v7()).into(),
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
-        let dlq_name = dead_letter_queue(&self.settings.queue);
-        let mut dead = dlq_ch
-            .basic_consume(
-                dlq_name.as_str().into(),
-                format!("{}-dlq-{}", self.settings.service, Uuid::now_v7()).into(),
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
+        let set_up = async {
+            let conn = topology::connect(&self.settings, "consumer").await?;
+            let work_ch = conn.create_channel().await?;
+            let dlq_ch = conn.create_channel().await?;
+            let pub_ch = conn.create_channel().await?;
+            pub_ch.confirm_select(ConfirmSelectOptions::default()).await?;
+            topology::declare_consumer_queues(&work_ch, &self.settings, &self.subs.routing_keys()).await?;
+            work_ch
+                .basic_qos(self.settings.prefetch, BasicQosOptions::default())
+                .await?;
+            dlq_ch.basic_qos(16, BasicQosOptions::default()).await?;
+            let work = work_ch
+                .basic_consume(
+                    self.settings.queue.as_str().into(),
+                    format!("{}-work-{}", self.settings.service, Uuid::now_v7()).into(),
+                    BasicConsumeOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+            let dlq_name = dead_letter_queue(&self.settings.queue);
+            let dead = dlq_ch
+                .basic_consume(
+                    dlq_name.as_str().into(),
+                    format!("{}-dlq-{}", self.settings.service, Uuid::now_v7()).into(),
+                    BasicConsumeOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+            Ok((conn, [work_ch, dlq_ch], pub_ch, work, dead))
+        };
+        // The consume channels stay open as long as the session.
+        let (conn, _channels, pub_ch, mut work, mut dead) = bounded("consumer set-up", set_up).await?;
         self.health.set_consumer(true);
         tracing::info!(queue = %self.settings.queue, keys = ?self.subs.routing_keys(), "consumer connected");
+        // A connection that died without ending the consumer streams is noticed here.
+        let mut alive = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
                 d = work.next() => match d {
@@ -283,6 +293,11 @@ impl Consumer {
                     Some(Err(e)) => return Err(e),
                     None => return Err(broken()),
                 },
+                _ = alive.tick() => {
+                    if !conn.status().connected() {
+                        return Err(broken());
+                    }
+                }
                 _ = shutdown.changed() => {
                     let _ = conn.close(200, "shutdown".into()).await;
                     return Ok(());
@@ -312,7 +327,7 @@ impl Consumer {
         envelope.traceparent = Some(trace.to_header());
         let Some(handler) = self.subs.handlers.get(&envelope.event_type).cloned() else {
             tracing::warn!(event_type = %envelope.event_type, "no handler for this event type; dropped");
-            delivery.ack(BasicAckOptions::default()).await?;
+            bounded("ack", delivery.ack(BasicAckOptions::default())).await?;
             return Ok(());
         };
         let span = tracing::info_span!(
@@ -338,22 +353,24 @@ impl Consumer {
         match result {
             Ok(Outcome::Applied) => {
                 self.metrics.consumed.with_label_values(&[event_type]).inc();
-                delivery.ack(BasicAckOptions::default()).await?;
+                bounded("ack", delivery.ack(BasicAckOptions::default())).await?;
             }
             Ok(Outcome::Duplicate) => {
                 span.in_scope(|| tracing::info!("duplicate event skipped"));
                 self.metrics.duplicates.with_label_values(&[event_type]).inc();
-                delivery.ack(BasicAckOptions::default()).await?;
+                bounded("ack", delivery.ack(BasicAckOptions::default())).await?;
             }
             Err(e) if e.is_transient() => {
                 span.in_scope(|| tracing::warn!(error = %e, "database unavailable; message goes back to the queue"));
                 sleep_or_shutdown(Duration::from_secs(1), shutdown).await;
-                delivery
-                    .nack(BasicNackOptions {
+                bounded(
+                    "nack",
+                    delivery.nack(BasicNackOptions {
                         requeue: true,
                         ..Default::default()
-                    })
-                    .await?;
+                    }),
+                )
+                .await?;
             }
             Err(e) => {
                 self.metrics.failed.with_label_values(&[event_type]).inc();
@@ -375,7 +392,7 @@ impl Consumer {
                     // Not stored by the broker: leave the original unacked so it comes back.
                     return Err(broken());
                 }
-                delivery.ack(BasicAckOptions::default()).await?;
+                bounded("ack", delivery.ack(BasicAckOptions::default())).await?;
             }
         }
         Ok(())
@@ -388,7 +405,7 @@ impl Consumer {
             return Err(broken());
         }
         self.metrics.dead_lettered.inc();
-        delivery.ack(BasicAckOptions::default()).await?;
+        bounded("ack", delivery.ack(BasicAckOptions::default())).await?;
         Ok(())
     }
 
@@ -431,17 +448,21 @@ impl Consumer {
         })
         .await;
         match result {
-            Ok(_) => delivery.ack(BasicAckOptions::default()).await.map(|_| ()),
+            Ok(_) => bounded("ack", delivery.ack(BasicAckOptions::default()))
+                .await
+                .map(|_| ()),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot record a dead letter yet; it stays in the queue");
                 sleep_or_shutdown(Duration::from_secs(1), shutdown).await;
-                delivery
-                    .nack(BasicNackOptions {
+                bounded(
+                    "nack",
+                    delivery.nack(BasicNackOptions {
                         requeue: true,
                         ..Default::default()
-                    })
-                    .await
-                    .map(|_| ())
+                    }),
+                )
+                .await
+                .map(|_| ())
             }
         }
     }

@@ -190,6 +190,35 @@ impl Bus {
     }
 }
 
+/// How long one broker operation (connecting and declaring, a publish and its confirm, an ack)
+/// may take before the connection counts as lost. lapin can leave an operation pending forever
+/// when the connection fails just as the operation is queued, and a loop waiting on it would
+/// never reconnect; so every wait on the broker is bounded.
+pub(crate) const BROKER_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The error a loop reconnects on.
+pub(crate) fn connection_lost() -> lapin::Error {
+    lapin::Error::from(lapin::ErrorKind::InvalidConnectionState(lapin::ConnectionState::Closed))
+}
+
+/// `operation`'s result, or [`connection_lost`] when the broker has not answered within
+/// [`BROKER_TIMEOUT`].
+pub(crate) async fn bounded<T>(
+    name: &'static str,
+    operation: impl Future<Output = lapin::Result<T>>,
+) -> lapin::Result<T> {
+    match tokio::time::timeout(BROKER_TIMEOUT, operation).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                operation = name,
+                "the broker did not answer in time; the connection counts as lost"
+            );
+            Err(connection_lost())
+        }
+    }
+}
+
 /// Growing pause between reconnect attempts, capped.
 pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((100u64 << attempt.min(6)).min(5_000))

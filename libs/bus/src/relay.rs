@@ -2,7 +2,9 @@
 //! ack. Polls briefly when idle and drains without pause while there is work.
 
 use crate::outbox::{self, ClaimedRow};
-use crate::{BusHealth, BusMetrics, BusSettings, backoff, sleep_or_shutdown, topology};
+use crate::{
+    BROKER_TIMEOUT, BusHealth, BusMetrics, BusSettings, backoff, bounded, connection_lost, sleep_or_shutdown, topology,
+};
 use erp_problem::AppError;
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::FieldTable;
@@ -50,13 +52,13 @@ impl Relay {
         let mut failures = 0u32;
         let mut last_purge = Instant::now();
         loop {
-            let session = async {
+            let session = bounded("relay set-up", async {
                 let conn = topology::connect(&self.settings, "relay").await?;
                 let ch = conn.create_channel().await?;
                 ch.confirm_select(ConfirmSelectOptions::default()).await?;
                 topology::declare_exchange(&ch, &self.settings.exchange).await?;
                 Ok::<_, lapin::Error>((conn, ch))
-            }
+            })
             .await;
             let (conn, ch) = match session {
                 Ok(s) => s,
@@ -136,7 +138,7 @@ impl Relay {
         let mut broker_error = None;
         let mut pending = Vec::with_capacity(claimed);
         for row in &rows {
-            match publish(ch, &self.settings.exchange, row).await {
+            match bounded("publish", publish(ch, &self.settings.exchange, row)).await {
                 Ok(confirm) => pending.push((row, confirm)),
                 Err(e) => {
                     broker_error = Some(e);
@@ -144,8 +146,18 @@ impl Relay {
                 }
             }
         }
+        // One deadline for the whole batch: after a lost connection, each confirm could
+        // otherwise wait its own full timeout.
+        let deadline = tokio::time::Instant::now() + BROKER_TIMEOUT;
         for (row, confirm) in pending {
-            match confirm.await {
+            let confirm = match tokio::time::timeout_at(deadline, confirm).await {
+                Ok(c) => c,
+                Err(_) => {
+                    tracing::warn!("the broker did not confirm in time; the connection counts as lost");
+                    Err(connection_lost())
+                }
+            };
+            match confirm {
                 Ok(c) if c.is_ack() => {
                     self.metrics
                         .published

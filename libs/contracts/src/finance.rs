@@ -46,3 +46,45 @@ impl Event for PaymentMade {
     const TYPE: &'static str = "finance.payment.made";
     const VERSION: u32 = 1;
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoicedLine {
+    /// crm's sales order line.
+    pub order_line_id: Uuid,
+    pub item_id: Uuid,
+    #[schema(value_type = String)]
+    pub quantity: Decimal,
+    #[schema(value_type = String)]
+    pub unit_price: Decimal,
+    #[schema(value_type = String)]
+    pub net: Decimal,
+    #[schema(value_type = String)]
+    pub tax: Decimal,
+}
+
+/// `finance.invoice.issued` v1: finance issued a sales (VAT) invoice for delivered goods of a
+/// sales order; crm adds the quantities to the order lines' `invoiced`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceIssued {
+    pub invoice_id: Uuid,
+    /// Gapless per year: `INV-2026-000001`.
+    pub number: String,
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub customer_id: Uuid,
+    pub currency: String,
+    pub issue_date: chrono::NaiveDate,
+    pub due_date: chrono::NaiveDate,
+    #[schema(value_type = String)]
+    pub net: Decimal,
+    #[schema(value_type = String)]
+    pub tax: Decimal,
+    #[schema(value_type = String)]
+    pub total: Decimal,
+    pub lines: Vec<InvoicedLine>,
+}
+
+impl Event for InvoiceIssued {
+    const TYPE: &'static str = "finance.invoice.issued";
+    const VERSION: u32 = 1;
+}

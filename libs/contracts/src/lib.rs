@@ -52,7 +52,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
         ),
         entry::<crm::OutboundRequested>(
             "crm",
-            &["warehouse"],
+            &["warehouse", "finance"],
             "goods of a sales order are to leave the warehouse",
         ),
         entry::<crm::ReceiptConfirmed>("crm", &["finance"], "finance confirmed money received on a sales order"),
@@ -93,6 +93,11 @@ pub fn catalog() -> Vec<CatalogEntry> {
             &["crm", "finance"],
             "goods left the warehouse, with unit costs",
         ),
+        entry::<warehouse::StockAdjusted>(
+            "warehouse",
+            &["finance"],
+            "stock was corrected by an adjustment or an approved count (surplus or shortage)",
+        ),
         entry::<warehouse::StockShortage>("warehouse", &["purchasing"], "an outbound line lacks stock"),
         entry::<warehouse::InboundConfirmed>(
             "warehouse",
@@ -105,11 +110,21 @@ pub fn catalog() -> Vec<CatalogEntry> {
             "a customer's open receivables changed (for the credit check)",
         ),
         entry::<finance::PaymentMade>("finance", &["purchasing"], "finance paid a purchasing payment request"),
+        entry::<finance::InvoiceIssued>(
+            "finance",
+            &["crm"],
+            "finance issued a sales invoice for delivered goods of an order",
+        ),
         entry::<warehouse::ThresholdCrossed>("warehouse", &["hr"], "an item's stock crossed its minimum or maximum"),
         entry::<crm::OrderApproved>(
             "crm",
             &["finance"],
             "a sales order passed its last approval step (customer, totals, payment terms, lines)",
+        ),
+        entry::<crm::OrderChanged>(
+            "crm",
+            &["finance"],
+            "an approved change request changed an order's lines or terms (the order as it is now)",
         ),
     ]
 }

@@ -131,6 +131,34 @@ impl Event for InboundConfirmed {
     const VERSION: u32 = 1;
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AdjustedLine {
+    pub item_id: Uuid,
+    /// Signed: positive found (surplus), negative missing (shortage).
+    #[schema(value_type = String)]
+    pub quantity: Decimal,
+    /// The cost the stock came in or left at.
+    #[schema(value_type = String)]
+    pub unit_cost: Decimal,
+}
+
+/// `warehouse.stock.adjusted` v1: stock was corrected outside any order (an adjustment with a
+/// reason, or an approved count's variances); finance books the surplus or shortage awaiting
+/// resolution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StockAdjusted {
+    /// The adjustment or the stock count.
+    pub source: SourceRef,
+    pub warehouse_id: Uuid,
+    pub reason: String,
+    pub lines: Vec<AdjustedLine>,
+}
+
+impl Event for StockAdjusted {
+    const TYPE: &'static str = "warehouse.stock.adjusted";
+    const VERSION: u32 = 1;
+}
+
 /// `warehouse.stock.threshold_crossed` v1: an item's total stock went below its minimum or
 /// above its maximum (or back within them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -105,6 +105,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             "the request body is empty; a JSON document is expected".into(),
         ));
     }
+    reject_nul_text(body)?;
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let parent = e.path().to_string();
@@ -119,6 +120,64 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     de.end()
         .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
     Ok(value)
+}
+
+/// PostgreSQL text cannot hold U+0000, so a string with one would fail in the database as a 500;
+/// it is refused up front as a 422 naming the field. JSON can only spell it `\u0000`, so the
+/// body is only walked when that escape is in it.
+fn reject_nul_text(body: &[u8]) -> Result<(), AppError> {
+    if !body.windows(6).any(|w| w == b"\\u0000") {
+        return Ok(());
+    }
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(()); // the typed parse reports the syntax error
+    };
+    match nul_path(&doc, String::new()) {
+        Some(field) => Err(AppError::validation(
+            if field.is_empty() { "body".to_owned() } else { field },
+            "must not contain the NUL character (\\u0000)",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The path (`lines[1].note`) of the first string or object key that holds U+0000.
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0').then_some(at),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_path(v, format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let here = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_path(v, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// The first query parameter (by name) or the path when the URI spells U+0000 (`%00`): refused
+/// before any handler, for the same reason as in a JSON body.
+pub fn reject_nul_in_uri(path: &str, query: &str) -> Result<(), AppError> {
+    let has_nul = |s: &str| s.contains("%00");
+    if has_nul(path) {
+        return Err(AppError::BadRequest(
+            "invalid path parameter: must not contain the NUL character (%00)".into(),
+        ));
+    }
+    if let Some(pair) = query.split('&').find(|pair| has_nul(pair)) {
+        let name = pair.split('=').next().unwrap_or(pair);
+        return Err(AppError::BadRequest(format!(
+            "invalid query parameter `{name}`: must not contain the NUL character (%00)"
+        )));
+    }
+    Ok(())
 }
 
 /// For `web::JsonConfig::error_handler`, in case a handler uses actix's own `Json`.
@@ -210,6 +269,27 @@ mod tests {
     fn trailing_garbage_is_400() {
         let err = parse_json::<Doc>(br#"{"name":"x","lines":[]} xx"#).unwrap_err();
         assert!(matches!(err, AppError::BadRequest(_)));
+    }
+
+    #[test]
+    fn nul_in_a_string_names_the_field() {
+        let body = br#"{"name":"x","lines":[{"quantity":1,"note":"a\u0000b"}]}"#;
+        match parse_json::<serde_json::Value>(body).unwrap_err() {
+            AppError::Validation(errs) => assert_eq!(errs[0].field, "lines[0].note"),
+            other => panic!("{other:?}"),
+        }
+        let escaped = br#"{"name":"\\u0000","lines":[]}"#; // a backslash, then "u0000"
+        assert!(parse_json::<Doc>(escaped).is_ok());
+    }
+
+    #[test]
+    fn nul_in_the_uri_is_400() {
+        assert!(reject_nul_in_uri("/api/v1/items", "q=a&active=true").is_ok());
+        match reject_nul_in_uri("/api/v1/items", "active=true&q=a%00b").unwrap_err() {
+            AppError::BadRequest(d) => assert!(d.contains("`q`"), "{d}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(reject_nul_in_uri("/api/v1/items/%00", "").is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod extract;
 mod validation;
 
-pub use extract::{Json, json_error_handler, path_error_handler, query_error_handler};
+pub use extract::{Json, json_error_handler, path_error_handler, query_error_handler, reject_nul_in_uri};
 pub use validation::Validator;
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};

@@ -7,7 +7,10 @@ mod platform;
 
 pub use metrics::Metrics;
 
-use actix_web::{App, HttpServer, middleware::from_fn, web};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpServer, ResponseError, web};
 use diesel::PgConnection;
 use diesel_migrations::EmbeddedMigrations;
 use erp_auth::JwtKeys;
@@ -290,6 +293,7 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
             .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, api.clone()))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(platform::not_found))
+            .wrap(from_fn(reject_nul_in_uri))
             .wrap(from_fn(metrics::track))
             .wrap(from_fn(erp_telemetry::request_tracing))
     })
@@ -314,6 +318,18 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
         server_task,
         bus,
     })
+}
+
+/// A URI that spells U+0000 is answered 400 before any handler: PostgreSQL text cannot hold it.
+async fn reject_nul_in_uri(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Err(e) = erp_problem::reject_nul_in_uri(req.path(), req.query_string()) {
+        let res = e.error_response();
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
 }
 
 /// Runs `job` every `job.every` until the runtime stops; failures are logged and retried at the

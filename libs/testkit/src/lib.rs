@@ -84,9 +84,18 @@ impl TestEnv {
             quorum_queues: false,
             workers: 1,
         };
-        let running = erp_server::start(def, config.clone(), options)
-            .await
-            .expect("service starts");
+        let running = match erp_server::start(def, config.clone(), options).await {
+            Ok(r) => r,
+            Err(e) => {
+                // The database may exist already (start failed later, e.g. out of connections):
+                // drop it, or every such failure leaves one behind.
+                let url = config.database_url.clone();
+                run_cleanup(async move {
+                    let _ = tokio::task::spawn_blocking(move || erp_db::drop_database(&url)).await;
+                });
+                panic!("service starts: {e:?}");
+            }
+        };
         let service = TestService {
             base: running.base_url(),
             bus_settings: running.bus_settings.clone(),

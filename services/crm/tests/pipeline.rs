@@ -790,9 +790,12 @@ async fn opportunities_move_through_the_stage_table_and_won_or_lost_is_final() {
     assert_eq!(dec(&o["weighted_amount"]), dec!(12000000));
     assert_eq!(o["stages"].as_array().unwrap().len(), 1);
 
-    // Visibility as customers.
+    // Visibility as customers, except that finance follows the money, not the deals.
     assert_status(&fx.get(&format!("/api/v1/opportunities/{id}"), &manager).await, 200);
-    assert_status(&fx.get(&format!("/api/v1/opportunities/{id}"), &finance).await, 200);
+    fx.get(&format!("/api/v1/opportunities/{id}"), &finance)
+        .await
+        .assert_problem(404);
+    fx.get("/api/v1/opportunities", &finance).await.assert_problem(403);
     fx.get(&format!("/api/v1/opportunities/{id}"), &binh)
         .await
         .assert_problem(404);

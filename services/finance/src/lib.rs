@@ -3,8 +3,8 @@
 //! invoices, payment requests) and by cashiers' direct entries reviewed by a finance manager;
 //! supplier payments; the trial balance.
 //!
-//! Not built yet: sales invoices (`finance.invoice.issued`: revenue, output VAT and the
-//! receivable in 131), AR/AP aging, profit and loss, gross margin and VAT reports.
+//! Sales invoices for delivered goods (`finance.invoice.issued`), receivables and payables
+//! aging, profit and loss, gross margin and VAT reports.
 
 pub mod api;
 pub mod db;

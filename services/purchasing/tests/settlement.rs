@@ -1033,16 +1033,27 @@ async fn overdue_arrivals_are_reminded_once() {
         .reminded_at;
     assert!(reminded_at.is_some());
 
-    // Once only; a scheduler's API key may run it too.
-    let scheduler = fx.env.token_for(&CurrentUser {
-        id: Uuid::now_v7(),
-        kind: SubjectKind::ApiKey,
-        code: "scheduler".into(),
-        name: "Scheduler".into(),
-        department_id: None,
-        manager_id: None,
-        roles: vec![],
-    });
+    // Once only; the scheduler's API key may run it too, when it holds a buyer role.
+    let key = |roles: Vec<Role>| {
+        fx.env.token_for(&CurrentUser {
+            id: Uuid::now_v7(),
+            kind: SubjectKind::ApiKey,
+            code: "scheduler".into(),
+            name: "Scheduler".into(),
+            department_id: None,
+            manager_id: None,
+            roles,
+        })
+    };
+    fx.svc
+        .post(
+            "/api/v1/purchase-orders/arrival-reminders",
+            Some(&key(vec![Role::Employee])),
+            &json!({}),
+        )
+        .await
+        .assert_problem(403);
+    let scheduler = key(vec![Role::Purchaser]);
     let r = fx
         .svc
         .post(

@@ -10,7 +10,7 @@ use crate::db::pipeline::{
 };
 use crate::db::{self, Customer, schema::customers};
 use crate::domain::pipeline::{self, FunnelStage, Stage};
-use crate::domain::visibility::{Scope, scope};
+use crate::domain::visibility::{Scope, selling_scope};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
@@ -197,7 +197,7 @@ pub struct Funnel {
 
 fn seller_scope(user: &CurrentUser) -> Result<Scope, AppError> {
     user.require_any(&SELLERS)?;
-    Ok(scope(user))
+    Ok(selling_scope(user))
 }
 
 fn open_stages() -> Vec<&'static str> {
@@ -232,7 +232,7 @@ async fn list_opportunities(
     user: CurrentUser,
     query: web::Query<OpportunityQuery>,
 ) -> Result<web::Json<OpportunityPage>, AppError> {
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     if scope == Scope::Nothing {
         return Err(AppError::Forbidden(
             "opportunities are visible to sales, managers and finance".into(),
@@ -316,7 +316,7 @@ async fn opportunity_funnel(
     user: CurrentUser,
     query: web::Query<FunnelQuery>,
 ) -> Result<web::Json<Funnel>, AppError> {
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     if scope == Scope::Nothing {
         return Err(AppError::Forbidden(
             "the funnel is visible to sales, managers and finance".into(),
@@ -345,7 +345,7 @@ async fn get_opportunity(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<OpportunityDetail>, AppError> {
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let id = id.into_inner();
     Ok(web::Json(
         erp_db::with_conn(&ctx.pool, move |c| detail(c, scope, id)).await?,

@@ -197,36 +197,70 @@ pub(crate) fn words(total: Decimal, currency: &str) -> Result<String, AppError> 
         .map_err(|e| AppError::validation("lines", format!("the total cannot be written in words: {e}")))
 }
 
+/// Replaces the order's lines; one multi-row INSERT per 1,000 lines (a 1,000-line order is one
+/// round trip, not a thousand, and stays under PostgreSQL's bind-parameter limit).
 fn insert_lines(c: &mut PgConnection, order_id: Uuid, rows: &[LineRow]) -> Result<(), AppError> {
     diesel::delete(sales_order_lines::table.filter(sales_order_lines::order_id.eq(order_id))).execute(c)?;
-    for (i, r) in rows.iter().enumerate() {
-        insert_line(c, order_id, i32::try_from(i + 1).unwrap_or(i32::MAX), r)?;
+    let numbered: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| line_values(order_id, i32::try_from(i + 1).unwrap_or(i32::MAX), r))
+        .collect();
+    for chunk in numbered.chunks(1000) {
+        diesel::insert_into(sales_order_lines::table).values(chunk).execute(c)?;
     }
     Ok(())
 }
 
 pub(crate) fn insert_line(c: &mut PgConnection, order_id: Uuid, line_no: i32, r: &LineRow) -> Result<(), AppError> {
     diesel::insert_into(sales_order_lines::table)
-        .values((
-            sales_order_lines::id.eq(Uuid::now_v7()),
-            sales_order_lines::order_id.eq(order_id),
-            sales_order_lines::line_no.eq(line_no),
-            sales_order_lines::item_id.eq(r.item_id),
-            sales_order_lines::description.eq(&r.description),
-            sales_order_lines::quantity.eq(r.input.quantity),
-            sales_order_lines::unit.eq(&r.unit),
-            sales_order_lines::unit_price.eq(r.input.unit_price),
-            sales_order_lines::discount_pct.eq(r.input.discount_pct),
-            sales_order_lines::tax_rate.eq(r.input.tax_rate_pct),
-            sales_order_lines::net.eq(r.net),
-            sales_order_lines::tax.eq(r.tax),
-            sales_order_lines::total.eq(r.total),
-            sales_order_lines::floor_price.eq(r.floor_price),
-            sales_order_lines::unit_cost.eq(r.unit_cost),
-            sales_order_lines::delivery_date.eq(r.delivery_date),
-        ))
+        .values(line_values(order_id, line_no, r))
         .execute(c)?;
     Ok(())
+}
+
+/// The column values of one order line.
+#[allow(clippy::type_complexity)]
+fn line_values(
+    order_id: Uuid,
+    line_no: i32,
+    r: &LineRow,
+) -> (
+    diesel::dsl::Eq<sales_order_lines::id, Uuid>,
+    diesel::dsl::Eq<sales_order_lines::order_id, Uuid>,
+    diesel::dsl::Eq<sales_order_lines::line_no, i32>,
+    diesel::dsl::Eq<sales_order_lines::item_id, Uuid>,
+    diesel::dsl::Eq<sales_order_lines::description, String>,
+    diesel::dsl::Eq<sales_order_lines::quantity, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::unit, String>,
+    diesel::dsl::Eq<sales_order_lines::unit_price, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::discount_pct, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::tax_rate, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::net, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::tax, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::total, rust_decimal::Decimal>,
+    diesel::dsl::Eq<sales_order_lines::floor_price, Option<rust_decimal::Decimal>>,
+    diesel::dsl::Eq<sales_order_lines::unit_cost, Option<rust_decimal::Decimal>>,
+    diesel::dsl::Eq<sales_order_lines::delivery_date, Option<NaiveDate>>,
+) {
+    (
+        sales_order_lines::id.eq(Uuid::now_v7()),
+        sales_order_lines::order_id.eq(order_id),
+        sales_order_lines::line_no.eq(line_no),
+        sales_order_lines::item_id.eq(r.item_id),
+        sales_order_lines::description.eq(r.description.clone()),
+        sales_order_lines::quantity.eq(r.input.quantity),
+        sales_order_lines::unit.eq(r.unit.clone()),
+        sales_order_lines::unit_price.eq(r.input.unit_price),
+        sales_order_lines::discount_pct.eq(r.input.discount_pct),
+        sales_order_lines::tax_rate.eq(r.input.tax_rate_pct),
+        sales_order_lines::net.eq(r.net),
+        sales_order_lines::tax.eq(r.tax),
+        sales_order_lines::total.eq(r.total),
+        sales_order_lines::floor_price.eq(r.floor_price),
+        sales_order_lines::unit_cost.eq(r.unit_cost),
+        sales_order_lines::delivery_date.eq(r.delivery_date),
+    )
 }
 
 /// Checks review entries: items A–I, results pass / fail / not_applicable.

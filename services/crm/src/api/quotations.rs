@@ -7,7 +7,7 @@ use super::lines::{self, LineRequest, LineRow};
 use crate::db::{self, Quotation, QuotationLine, schema::quotation_lines, schema::quotations};
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{QuotationAction, QuotationStatus};
-use crate::domain::visibility::{Scope, scope, scoped};
+use crate::domain::visibility::{Scope, scoped, selling_scope};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -156,7 +156,7 @@ async fn list_quotations(
     user: CurrentUser,
     query: web::Query<QuotationQuery>,
 ) -> Result<web::Json<QuotationPage>, AppError> {
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     if scope == Scope::Nothing {
         return Err(AppError::Forbidden(
             "quotations are visible to sales, managers and finance".into(),
@@ -216,7 +216,7 @@ async fn get_quotation(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<QuotationDetail>, AppError> {
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let id = id.into_inner();
     let d = erp_db::with_conn(&ctx.pool, move |c| {
         quotations::table
@@ -252,7 +252,7 @@ async fn create_quotation(
     body: Json<QuotationInput>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&SELLERS)?;
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let input = body.into_inner();
     let mut v = Validator::new();
     check_header(&mut v, &input);
@@ -324,7 +324,7 @@ async fn update_quotation(
     body: Json<QuotationInput>,
 ) -> Result<web::Json<QuotationDetail>, AppError> {
     user.require_any(&SELLERS)?;
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let id = id.into_inner();
     let input = body.into_inner();
     let mut v = Validator::new();
@@ -403,7 +403,7 @@ async fn submit_quotation(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<QuotationDetail>, AppError> {
     user.require_any(&SELLERS)?;
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let id = id.into_inner();
     let meta = ctx.event_meta(&user);
     let d = erp_db::transaction(&ctx.pool, move |c| {
@@ -521,7 +521,7 @@ async fn owner_move(
     action: QuotationAction,
 ) -> Result<QuotationDetail, AppError> {
     user.require_any(&SELLERS)?;
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let today = Utc::now().date_naive();
     let outcome = erp_db::transaction(&ctx.pool, move |c| {
         let q = lock_visible(c, scope, id)?;
@@ -665,7 +665,7 @@ async fn revise_quotation(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&SELLERS)?;
-    let scope = scope(&user);
+    let scope = selling_scope(&user);
     let id = id.into_inner();
     let actor = user.actor();
     let d = erp_db::transaction(&ctx.pool, move |c| {

@@ -18,12 +18,17 @@ pub enum Scope {
 }
 
 pub fn scope(user: &CurrentUser) -> Scope {
-    if user.has_any_role(&[
-        Role::GeneralManager,
-        Role::VicePresident,
-        Role::FinanceManager,
-        Role::Cashier,
-    ]) {
+    if user.has_any_role(&[Role::FinanceManager, Role::Cashier]) {
+        Scope::All
+    } else {
+        selling_scope(user)
+    }
+}
+
+/// The scope on the selling side (opportunities, quotations): as [`scope`], except that finance
+/// roles add nothing there; they follow the money (customers, orders, receipts), not the deals.
+pub fn selling_scope(user: &CurrentUser) -> Scope {
+    if user.has_any_role(&[Role::GeneralManager, Role::VicePresident]) {
         Scope::All
     } else if user.has_role(Role::SalesManager) {
         Scope::Department {
@@ -101,5 +106,23 @@ mod tests {
         assert!(!scope(&user(&[Role::WarehouseKeeper], d1)).sees(colleague, d1));
         let manager_without_department = user(&[Role::SalesManager], None);
         assert!(!scope(&manager_without_department).sees(colleague, None));
+    }
+
+    #[test]
+    fn finance_follows_the_money_not_the_deals() {
+        let d = Some(Uuid::now_v7());
+        let owner = Uuid::now_v7();
+        for roles in [&[Role::Cashier][..], &[Role::FinanceManager]] {
+            let f = user(roles, d);
+            assert!(scope(&f).sees(owner, d), "finance sees customers and orders");
+            assert!(
+                !selling_scope(&f).sees(owner, d),
+                "but not opportunities and quotations"
+            );
+        }
+        let both = user(&[Role::FinanceManager, Role::SalesManager], d);
+        assert!(selling_scope(&both).sees(owner, d));
+        assert!(!selling_scope(&both).sees(owner, Some(Uuid::now_v7())));
+        assert!(selling_scope(&user(&[Role::GeneralManager], None)).sees(owner, d));
     }
 }

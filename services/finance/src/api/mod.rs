@@ -2,6 +2,7 @@
 
 mod accounts;
 mod direct;
+mod invoices;
 mod journal;
 mod payments;
 mod periods;
@@ -17,6 +18,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     journal::routes(cfg);
     periods::routes(cfg);
     direct::routes(cfg);
+    invoices::routes(cfg);
     payments::routes(cfg);
     reports::routes(cfg);
 }

@@ -1,9 +1,12 @@
-//! Reports: the trial balance (profit and loss, balance sheet, aging and VAT come later).
+//! Reports: the trial balance; receivables aging (by customer or salesperson) and payables
+//! aging (by supplier); profit and loss, gross margin (per order, customer or salesperson) and
+//! VAT output against input for a period.
 
 use super::READERS;
 use crate::db::ledger::{self, TrialBalanceRow};
+use crate::db::reports::{self as report, AgingReport, GrossMargin, GroupBy, ProfitAndLoss, VatReport};
 use actix_web::{get, web};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Utc};
 use erp_auth::CurrentUser;
 use erp_money::Currency;
 use erp_problem::{AppError, Problem, Validator};
@@ -14,7 +17,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(trial_balance);
+    cfg.service(trial_balance)
+        .service(receivables_aging)
+        .service(payables_aging)
+        .service(profit_and_loss)
+        .service(gross_margin)
+        .service(vat);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -93,4 +101,223 @@ async fn trial_balance(
         total_debit: erp_money::round(total_debit, currency),
         total_credit: erp_money::round(total_credit, currency),
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgingQuery {
+    /// The day the report is read at; today when absent.
+    pub as_of: Option<NaiveDate>,
+    /// ISO 4217 code; the book currency when absent.
+    pub currency: Option<String>,
+    /// Receivables only: `customer` (default) or `salesperson`.
+    pub group_by: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// First day included; the first of the current month when absent.
+    pub from: Option<NaiveDate>,
+    /// Last day included; today when absent.
+    pub to: Option<NaiveDate>,
+    /// ISO 4217 code; the book currency when absent.
+    pub currency: Option<String>,
+    /// Gross margin only: `order` (default), `customer` or `salesperson`.
+    pub group_by: Option<String>,
+}
+
+/// The currency asked for, or (when absent) the book currency.
+fn currency_or_book(conn: &mut diesel::PgConnection, code: Option<&str>) -> Result<Currency, AppError> {
+    match code {
+        Some(c) => Currency::parse(c).map_err(|e| AppError::validation("currency", e.to_string())),
+        None => crate::db::book_currency(conn),
+    }
+}
+
+fn group_by(text: Option<&str>, allowed: &[GroupBy], default: GroupBy) -> Result<GroupBy, AppError> {
+    match text {
+        None => Ok(default),
+        Some(t) => allowed.iter().copied().find(|g| g.as_str() == t).ok_or_else(|| {
+            let names: Vec<&str> = allowed.iter().map(|g| g.as_str()).collect();
+            AppError::validation("group_by", format!("must be one of {}", names.join(", ")))
+        }),
+    }
+}
+
+/// `from`..=`to` of a period query: the current month to date by default.
+fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let today = Utc::now().date_naive();
+    let to = q.to.unwrap_or(today);
+    let from = match q.from {
+        Some(f) => f,
+        None => to.with_day(1).unwrap_or(to),
+    };
+    if from > to {
+        return Err(AppError::validation("to", "must not be before from"));
+    }
+    Ok((from, to))
+}
+
+/// What customers owe on issued invoices, less what they paid on those orders (oldest invoice
+/// first), by days past due: not due, 0–30, 31–60, 61–90, over 90; per customer or salesperson.
+#[utoipa::path(
+    tag = "reports",
+    params(AgingQuery),
+    responses(
+        (status = 200, body = AgingReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/reports/receivables-aging")]
+async fn receivables_aging(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    query: web::Query<AgingQuery>,
+) -> Result<web::Json<AgingReport>, AppError> {
+    user.require_any(&READERS)?;
+    let q = query.into_inner();
+    let by = group_by(
+        q.group_by.as_deref(),
+        &[GroupBy::Customer, GroupBy::Salesperson],
+        GroupBy::Customer,
+    )?;
+    let as_of = q.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let report = erp_db::with_conn(&ctx.pool, move |c| {
+        let currency = currency_or_book(c, q.currency.as_deref())?;
+        report::receivables_aging(c, currency, as_of, by)
+    })
+    .await?;
+    Ok(web::Json(report))
+}
+
+/// What is owed to suppliers on received invoices, less what was paid on those purchase orders
+/// (oldest invoice first), by days past due, per supplier.
+#[utoipa::path(
+    tag = "reports",
+    params(AgingQuery),
+    responses(
+        (status = 200, body = AgingReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/reports/payables-aging")]
+async fn payables_aging(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    query: web::Query<AgingQuery>,
+) -> Result<web::Json<AgingReport>, AppError> {
+    user.require_any(&READERS)?;
+    let q = query.into_inner();
+    group_by(q.group_by.as_deref(), &[GroupBy::Supplier], GroupBy::Supplier)?;
+    let as_of = q.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let report = erp_db::with_conn(&ctx.pool, move |c| {
+        let currency = currency_or_book(c, q.currency.as_deref())?;
+        report::payables_aging(c, currency, as_of)
+    })
+    .await?;
+    Ok(web::Json(report))
+}
+
+/// Revenue and expense accounts over the period, gross profit (511 less 632) and net profit.
+#[utoipa::path(
+    tag = "reports",
+    params(PeriodQuery),
+    responses(
+        (status = 200, body = ProfitAndLoss),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/reports/profit-and-loss")]
+async fn profit_and_loss(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    query: web::Query<PeriodQuery>,
+) -> Result<web::Json<ProfitAndLoss>, AppError> {
+    user.require_any(&READERS)?;
+    let q = query.into_inner();
+    let (from, to) = period(&q)?;
+    let report = erp_db::with_conn(&ctx.pool, move |c| {
+        let currency = currency_or_book(c, q.currency.as_deref())?;
+        report::profit_and_loss(c, currency, from, to)
+    })
+    .await?;
+    Ok(web::Json(report))
+}
+
+/// Net invoiced against the cost of goods issued, per order, customer or salesperson.
+#[utoipa::path(
+    tag = "reports",
+    params(PeriodQuery),
+    responses(
+        (status = 200, body = GrossMargin),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/reports/gross-margin")]
+async fn gross_margin(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    query: web::Query<PeriodQuery>,
+) -> Result<web::Json<GrossMargin>, AppError> {
+    user.require_any(&READERS)?;
+    let q = query.into_inner();
+    let (from, to) = period(&q)?;
+    let by = group_by(
+        q.group_by.as_deref(),
+        &[GroupBy::Order, GroupBy::Customer, GroupBy::Salesperson],
+        GroupBy::Order,
+    )?;
+    let report = erp_db::with_conn(&ctx.pool, move |c| {
+        let currency = currency_or_book(c, q.currency.as_deref())?;
+        let book = crate::db::book_currency(c)?;
+        report::gross_margin(c, currency, book, from, to, by)
+    })
+    .await?;
+    Ok(web::Json(report))
+}
+
+/// Output VAT (33311) against deductible input VAT (1331) over the period, with the sales and
+/// supplier invoices behind them.
+#[utoipa::path(
+    tag = "reports",
+    params(PeriodQuery),
+    responses(
+        (status = 200, body = VatReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/reports/vat")]
+async fn vat(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    query: web::Query<PeriodQuery>,
+) -> Result<web::Json<VatReport>, AppError> {
+    user.require_any(&READERS)?;
+    let q = query.into_inner();
+    let (from, to) = period(&q)?;
+    if q.group_by.is_some() {
+        return Err(AppError::validation("group_by", "is not used by the VAT report"));
+    }
+    let report = erp_db::with_conn(&ctx.pool, move |c| {
+        let currency = currency_or_book(c, q.currency.as_deref())?;
+        report::vat(c, currency, from, to)
+    })
+    .await?;
+    Ok(web::Json(report))
 }

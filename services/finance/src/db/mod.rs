@@ -2,6 +2,8 @@
 //! caller's transaction.
 
 pub mod ledger;
+pub mod reports;
+pub mod sales;
 pub mod schedule;
 pub mod schema;
 

@@ -129,6 +129,133 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sales_orders (order_id) {
+        order_id -> Uuid,
+        order_number -> Text,
+        customer_id -> Uuid,
+        customer_name -> Nullable<Text>,
+        owner_id -> Uuid,
+        currency -> Text,
+        payment_days -> Int4,
+        order_date -> Date,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sales_order_lines (line_id) {
+        line_id -> Uuid,
+        order_id -> Uuid,
+        item_id -> Uuid,
+        quantity -> Numeric,
+        unit_price -> Numeric,
+        net -> Numeric,
+        tax -> Numeric,
+        delivered -> Numeric,
+        invoiced -> Numeric,
+        invoiced_net -> Numeric,
+        invoiced_tax -> Numeric,
+    }
+}
+
+diesel::table! {
+    deliveries (shipment_id) {
+        shipment_id -> Uuid,
+        order_id -> Uuid,
+        delivered_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sales_invoices (id) {
+        id -> Uuid,
+        number -> Text,
+        order_id -> Uuid,
+        customer_id -> Uuid,
+        owner_id -> Uuid,
+        currency -> Text,
+        issue_date -> Date,
+        due_date -> Date,
+        net -> Numeric,
+        tax -> Numeric,
+        total -> Numeric,
+        memo -> Nullable<Text>,
+        journal_entry_id -> Uuid,
+        issued_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sales_invoice_lines (invoice_id, line_no) {
+        invoice_id -> Uuid,
+        line_no -> Int4,
+        order_line_id -> Uuid,
+        item_id -> Uuid,
+        quantity -> Numeric,
+        unit_price -> Numeric,
+        net -> Numeric,
+        tax -> Numeric,
+    }
+}
+
+diesel::table! {
+    sales_receipts (receipt_id) {
+        receipt_id -> Uuid,
+        order_id -> Uuid,
+        currency -> Text,
+        amount -> Numeric,
+        received_on -> Date,
+    }
+}
+
+diesel::table! {
+    outbound_requests (request_id) {
+        request_id -> Uuid,
+        order_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    sales_issues (note_id) {
+        note_id -> Uuid,
+        note_number -> Text,
+        request_id -> Uuid,
+        currency -> Text,
+        cost -> Numeric,
+        issued_on -> Date,
+    }
+}
+
+diesel::table! {
+    purchase_orders (order_id) {
+        order_id -> Uuid,
+        number -> Text,
+        supplier_id -> Uuid,
+        supplier_name -> Text,
+        currency -> Text,
+        total -> Numeric,
+        payment_days -> Int4,
+    }
+}
+
+diesel::table! {
+    supplier_invoices (invoice_id) {
+        invoice_id -> Uuid,
+        invoice_number -> Text,
+        order_id -> Uuid,
+        order_number -> Text,
+        supplier_id -> Uuid,
+        currency -> Text,
+        invoice_date -> Date,
+        due_date -> Date,
+        net -> Numeric,
+        tax -> Numeric,
+        total -> Numeric,
+    }
+}
+
 diesel::joinable!(journal_lines -> journal_entries (entry_id));
 diesel::joinable!(journal_lines -> accounts (account_code));
 
@@ -141,4 +268,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     direct_entries,
     receivables,
     payments,
+    sales_orders,
+    sales_order_lines,
+    deliveries,
+    sales_invoices,
+    sales_invoice_lines,
+    outbound_requests,
+    sales_receipts,
+    sales_issues,
+    purchase_orders,
+    supplier_invoices,
 );
+diesel::joinable!(sales_order_lines -> sales_orders (order_id));
+diesel::joinable!(sales_invoice_lines -> sales_invoices (invoice_id));

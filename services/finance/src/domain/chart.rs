@@ -13,12 +13,16 @@ pub const BANK: &str = "112";
 pub const RECEIVABLES: &str = "131";
 /// Deductible input VAT on goods and services.
 pub const INPUT_VAT: &str = "1331";
+/// Shortages of stock awaiting resolution (found missing at a count or adjustment).
+pub const SHORTAGE_PENDING: &str = "1381";
 /// Merchandise inventory.
 pub const INVENTORY: &str = "156";
 /// Payables to suppliers.
 pub const PAYABLES: &str = "331";
 /// Output VAT.
 pub const OUTPUT_VAT: &str = "33311";
+/// Surpluses of stock awaiting resolution (found at a count or adjustment, opening stock).
+pub const SURPLUS_PENDING: &str = "3381";
 /// Goods received not invoiced (other payables).
 pub const GRNI: &str = "3388";
 /// Sales revenue.
@@ -54,6 +58,12 @@ pub const SEED: &[SeedAccount] = &[
     acc(BANK, "Tiền gửi ngân hàng (cash at bank)", "asset", "debit"),
     acc(RECEIVABLES, "Phải thu của khách hàng (receivables)", "asset", "debit"),
     acc(INPUT_VAT, "Thuế GTGT được khấu trừ (input VAT)", "asset", "debit"),
+    acc(
+        SHORTAGE_PENDING,
+        "Tài sản thiếu chờ xử lý (shortages awaiting resolution)",
+        "asset",
+        "debit",
+    ),
     acc("151", "Hàng mua đang đi đường (goods in transit)", "asset", "debit"),
     acc(INVENTORY, "Hàng hóa (inventory)", "asset", "debit"),
     acc(PAYABLES, "Phải trả cho người bán (payables)", "liability", "credit"),
@@ -61,6 +71,12 @@ pub const SEED: &[SeedAccount] = &[
     acc(
         "334",
         "Phải trả người lao động (salaries payable)",
+        "liability",
+        "credit",
+    ),
+    acc(
+        SURPLUS_PENDING,
+        "Tài sản thừa chờ giải quyết (surpluses awaiting resolution)",
         "liability",
         "credit",
     ),

@@ -1,7 +1,10 @@
 //! Finance rules, free of I/O: the chart of accounts a new company starts with, the accounts
-//! the automatic postings use, and what makes a journal entry acceptable.
+//! the automatic postings use, what makes a journal entry acceptable, sales invoice amounts and
+//! the aging of what is owed.
 
+pub mod aging;
 pub mod chart;
 pub mod entry;
+pub mod invoice;
 
 pub use entry::EntryLine;

@@ -14,9 +14,14 @@ use erp_contracts::{crm, purchasing, warehouse};
 pub fn subscriptions() -> Subscriptions {
     erp_directory::subscriptions()
         .on::<crm::OrderApproved, _>(sales::order_approved)
+        .on::<crm::OrderChanged, _>(sales::order_changed)
+        .on::<crm::ShipmentDelivered, _>(sales::shipment_delivered)
+        .on::<crm::OutboundRequested, _>(sales::outbound_requested)
         .on::<crm::ReceiptConfirmed, _>(sales::receipt_confirmed)
         .on::<warehouse::OutboundConfirmed, _>(stock::outbound_confirmed)
         .on::<warehouse::InboundConfirmed, _>(stock::inbound_confirmed)
+        .on::<warehouse::StockAdjusted, _>(stock::stock_adjusted)
+        .on::<purchasing::OrderApproved, _>(purchases::order_approved)
         .on::<purchasing::InvoiceReceived, _>(purchases::invoice_received)
         .on::<purchasing::PaymentRequested, _>(purchases::payment_requested)
 }

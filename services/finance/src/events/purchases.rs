@@ -1,19 +1,42 @@
-//! Procure to pay: a matched supplier invoice is booked Dr 3388 (net, clearing goods received
+//! Procure to pay: an approved purchase order is remembered (supplier, terms); a matched supplier invoice is booked Dr 3388 (net, clearing goods received
 //! not invoiced) + Dr 1331 (input VAT) / Cr 331 with the supplier as party; an approved payment
 //! request waits for a finance manager to pay it (see `api::payments`).
 
 use crate::db::ledger::{NewEntry, NewLine, PartyKind, Source};
-use crate::db::schema::payments;
+use crate::db::schema::{payments, purchase_orders, supplier_invoices};
 use crate::domain::chart;
 use diesel::prelude::*;
 use erp_bus::{Envelope, HandlerError};
-use erp_contracts::purchasing::{InvoiceReceived, PaymentRequested};
+use erp_contracts::purchasing::{InvoiceReceived, OrderApproved, PaymentRequested};
 use erp_money::Currency;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 fn currency(code: &str) -> Result<Currency, HandlerError> {
     Currency::parse(code).map_err(|e| HandlerError::Poison(e.to_string()))
+}
+
+/// Remembers the purchase order's supplier and terms (payables aging names the supplier).
+pub fn order_approved(conn: &mut PgConnection, _env: &Envelope, e: OrderApproved) -> Result<(), HandlerError> {
+    diesel::insert_into(purchase_orders::table)
+        .values((
+            purchase_orders::order_id.eq(e.order_id),
+            purchase_orders::number.eq(&e.number),
+            purchase_orders::supplier_id.eq(e.supplier_id),
+            purchase_orders::supplier_name.eq(&e.supplier_name),
+            purchase_orders::currency.eq(&e.currency),
+            purchase_orders::total.eq(e.total),
+            purchase_orders::payment_days.eq(e.payment_days.max(0)),
+        ))
+        .on_conflict(purchase_orders::order_id)
+        .do_update()
+        .set((
+            purchase_orders::supplier_name.eq(&e.supplier_name),
+            purchase_orders::total.eq(e.total),
+            purchase_orders::payment_days.eq(e.payment_days.max(0)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn invoice_received(conn: &mut PgConnection, env: &Envelope, e: InvoiceReceived) -> Result<(), HandlerError> {
@@ -47,7 +70,24 @@ pub fn invoice_received(conn: &mut PgConnection, env: &Envelope, e: InvoiceRecei
         },
         lines,
     };
-    super::post_from(conn, env, entry)?;
+    if super::post_from(conn, env, entry)? {
+        diesel::insert_into(supplier_invoices::table)
+            .values((
+                supplier_invoices::invoice_id.eq(e.invoice_id),
+                supplier_invoices::invoice_number.eq(&e.invoice_number),
+                supplier_invoices::order_id.eq(e.order_id),
+                supplier_invoices::order_number.eq(&e.order_number),
+                supplier_invoices::supplier_id.eq(e.supplier_id),
+                supplier_invoices::currency.eq(cur.code()),
+                supplier_invoices::invoice_date.eq(e.invoice_date),
+                supplier_invoices::due_date.eq(e.due_date.unwrap_or(e.invoice_date)),
+                supplier_invoices::net.eq(net),
+                supplier_invoices::tax.eq(tax),
+                supplier_invoices::total.eq(net + tax),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! Goods moving: a sales issue is booked Dr 632 / Cr 156 at quantity × the unit cost the stock
 //! left at; a purchase receipt Dr 156 / Cr 3388 (goods received not invoiced) at received × unit
-//! cost. Each line is rounded at the book currency's scale, then summed. Other movements
+//! cost; an adjustment or a count Dr 156 / Cr 3381 for what was found and Dr 1381 / Cr 156 for
+//! what is missing, awaiting resolution. The cost of each sales issue is also kept per outbound request (gross margin). Each line is rounded at the book currency's scale, then summed. Other movements
 //! (production issues and receipts, returns) are not booked yet.
 
 use crate::db::{self, ledger::NewEntry, ledger::NewLine, ledger::Source};
 use crate::domain::chart;
 use diesel::PgConnection;
 use erp_bus::{Envelope, HandlerError};
-use erp_contracts::warehouse::{InboundConfirmed, OutboundConfirmed};
+use erp_contracts::warehouse::{InboundConfirmed, OutboundConfirmed, StockAdjusted};
 use rust_decimal::Decimal;
 
 /// The `source.kind` of outbound notes made from crm's requests.
@@ -41,7 +42,17 @@ pub fn outbound_confirmed(conn: &mut PgConnection, env: &Envelope, e: OutboundCo
             NewLine::credit(chart::INVENTORY, cost, cur),
         ],
     };
-    super::post_from(conn, env, entry)?;
+    if super::post_from(conn, env, entry)? {
+        db::sales::record_issue(
+            conn,
+            e.note_id,
+            &e.note_number,
+            e.source.id,
+            cur,
+            cost,
+            env.occurred_at.date_naive(),
+        )?;
+    }
     Ok(())
 }
 
@@ -72,6 +83,45 @@ pub fn inbound_confirmed(conn: &mut PgConnection, env: &Envelope, e: InboundConf
             NewLine::debit(chart::INVENTORY, cost, cur),
             NewLine::credit(chart::GRNI, cost, cur),
         ],
+    };
+    super::post_from(conn, env, entry)?;
+    Ok(())
+}
+
+pub fn stock_adjusted(conn: &mut PgConnection, env: &Envelope, e: StockAdjusted) -> Result<(), HandlerError> {
+    let cur = db::book_currency(conn)?;
+    let value = |keep: fn(&Decimal) -> bool| -> Decimal {
+        e.lines
+            .iter()
+            .filter(|l| keep(&l.quantity))
+            .map(|l| erp_money::round(l.quantity.abs() * l.unit_cost, cur))
+            .sum()
+    };
+    let surplus = value(|q| *q > Decimal::ZERO);
+    let shortage = value(|q| *q < Decimal::ZERO);
+    let mut lines = Vec::new();
+    if surplus > Decimal::ZERO {
+        lines.push(NewLine::debit(chart::INVENTORY, surplus, cur));
+        lines.push(NewLine::credit(chart::SURPLUS_PENDING, surplus, cur));
+    }
+    if shortage > Decimal::ZERO {
+        lines.push(NewLine::debit(chart::SHORTAGE_PENDING, shortage, cur));
+        lines.push(NewLine::credit(chart::INVENTORY, shortage, cur));
+    }
+    if lines.is_empty() {
+        tracing::info!(event = %env.id, "adjustment at no cost; nothing to book");
+        return Ok(());
+    }
+    let number = e.source.number.clone().unwrap_or_else(|| e.source.id.to_string());
+    let entry = NewEntry {
+        date: env.occurred_at.date_naive(),
+        memo: format!("Stock adjusted by {number}: {}", e.reason),
+        source: Source {
+            kind: e.source.kind.clone(),
+            id: Some(e.source.id),
+            number: Some(number),
+        },
+        lines,
     };
     super::post_from(conn, env, entry)?;
     Ok(())

@@ -350,6 +350,7 @@ async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "an employee cannot deactivate themselves", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/employees/{id}/deactivate")]

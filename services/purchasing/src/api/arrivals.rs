@@ -15,7 +15,7 @@ use crate::domain::status::OrderStatus;
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
-use erp_auth::{CurrentUser, Role, SubjectKind};
+use erp_auth::{CurrentUser, Role};
 use erp_bus::EventMeta;
 use erp_contracts::purchasing::{ArrivalOverdue, InboundRequestLine, InboundRequested};
 use erp_problem::{AppError, Json, Problem, Validator};
@@ -362,7 +362,8 @@ pub fn remind_overdue_arrivals(conn: &mut PgConnection, today: NaiveDate, meta: 
 }
 
 /// Sends the purchase arrival reminders due today (seed 001 §8: the purchaser sees overdue
-/// arrivals): for buyers, or an API key of the scheduler. Each order is reminded once.
+/// arrivals): for buyers (an employee, or the scheduler's API key holding a buyer role). Each
+/// order is reminded once.
 #[utoipa::path(
     tag = "arrivals",
     responses(
@@ -376,9 +377,8 @@ async fn send_arrival_reminders(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
 ) -> Result<web::Json<RemindersSent>, AppError> {
-    if user.kind != SubjectKind::ApiKey {
-        user.require_any(&BUYERS)?;
-    }
+    // The scheduler's API key is given a buyer role like anyone else who may send them.
+    user.require_any(&BUYERS)?;
     let meta = ctx.event_meta(&user);
     let today = Utc::now().date_naive();
     let reminded = erp_db::transaction(&ctx.pool, move |c| remind_overdue_arrivals(c, today, &meta)).await?;

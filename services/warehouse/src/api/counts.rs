@@ -422,6 +422,7 @@ async fn submit_count(
         (status = 403, description = "not a manager, or approving one's own count", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already decided, or stock moved below the counted variance", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts/{id}/approve")]
@@ -486,7 +487,10 @@ async fn approve_count(
             number: Some(count.number.clone()),
         };
         match stock::apply(c, &moves, &source, &actor, &meta) {
-            Ok(_) => detail(c, id),
+            Ok(applied) => {
+                stock::publish_adjusted(c, &applied, &source, &format!("stock count {}", count.number), &meta)?;
+                detail(c, id)
+            }
             Err(StockError::Short(s)) => {
                 let mut p = Problem::new(
                     StatusCode::CONFLICT,
@@ -518,6 +522,7 @@ async fn approve_count(
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts/{id}/reject")]

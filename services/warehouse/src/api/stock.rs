@@ -432,11 +432,14 @@ async fn create_adjustment(
             })
             .collect();
         match stock::apply(c, &moves, &source, &actor, &meta) {
-            Ok(_) => Ok(StockDocument {
-                id: source.id,
-                number: source.number.clone().unwrap_or_default(),
-                movements: movements_of(c, source.id)?,
-            }),
+            Ok(applied) => {
+                stock::publish_adjusted(c, &applied, &source, r.reason.trim(), &meta)?;
+                Ok(StockDocument {
+                    id: source.id,
+                    number: source.number.clone().unwrap_or_default(),
+                    movements: movements_of(c, source.id)?,
+                })
+            }
             // An error, so the transaction rolls back the document too.
             Err(StockError::Short(s)) => Err(short_problem(&s, &r.lines)),
             Err(StockError::App(e)) => Err(e),

@@ -8,7 +8,7 @@ use crate::domain::{MovementKind, costing, thresholds};
 use diesel::prelude::*;
 use diesel::sql_types::{Numeric, Uuid as SqlUuid};
 use erp_bus::EventMeta;
-use erp_contracts::warehouse::{SourceRef, ThresholdCrossed};
+use erp_contracts::warehouse::{AdjustedLine, SourceRef, StockAdjusted, ThresholdCrossed};
 use erp_problem::AppError;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -255,6 +255,38 @@ fn apply_inner(
         return Err(StockError::Short(shortages));
     }
     Ok(applied.into_iter().flatten().collect())
+}
+
+/// Publishes `warehouse.stock.adjusted` for an adjustment or an approved count (finance books
+/// the surplus or shortage); nothing when nothing moved.
+pub fn publish_adjusted(
+    conn: &mut PgConnection,
+    applied: &[Applied],
+    source: &SourceRef,
+    reason: &str,
+    meta: &EventMeta,
+) -> Result<(), AppError> {
+    let Some(first) = applied.first() else {
+        return Ok(());
+    };
+    erp_bus::enqueue(
+        conn,
+        meta,
+        &StockAdjusted {
+            source: source.clone(),
+            warehouse_id: first.warehouse_id,
+            reason: reason.to_owned(),
+            lines: applied
+                .iter()
+                .map(|a| AdjustedLine {
+                    item_id: a.item_id,
+                    quantity: a.quantity,
+                    unit_cost: a.unit_cost,
+                })
+                .collect(),
+        },
+    )?;
+    Ok(())
 }
 
 fn publish_crossing(

@@ -1,0 +1,11 @@
+DROP INDEX payments_order;
+DROP TABLE supplier_invoices;
+DROP TABLE purchase_orders;
+DROP TABLE sales_issues;
+DROP TABLE outbound_requests;
+DROP TABLE sales_receipts;
+DROP TABLE sales_invoice_lines;
+DROP TABLE sales_invoices;
+DROP TABLE deliveries;
+DROP TABLE sales_order_lines;
+DROP TABLE sales_orders;
