@@ -506,6 +506,22 @@ async fn from_request_to_purchase_order_through_three_quotations_and_project_con
         .await
         .assert_problem(409);
 
+    // Cancelling the order opens the request's lines again; ordering again makes a new one.
+    let r = w
+        .act(&p.buyer, &format!("/api/v1/purchase-orders/{}/cancel", id_of(po)))
+        .await;
+    assert_eq!(r.body["status"], "cancelled", "{:?}", r.body);
+    let r = w.get(&p.buyer, &format!("/api/v1/purchase-requests/{id}")).await;
+    assert_eq!(r.body["status"], "approved", "{:?}", r.body);
+    assert_eq!(dec(&r.body["lines"][1]["ordered"]), Decimal::ZERO);
+    let r = w.act(&p.buyer, &format!("/api/v1/purchase-requests/{id}/orders")).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let po = &r.body["orders"][0];
+    assert_ne!(po["id"], orders[0]["id"]);
+    assert_eq!(dec(&po["total"]), Decimal::from(1_210_000));
+    let again = w.get(&p.buyer, &format!("/api/v1/purchase-requests/{id}")).await;
+    assert_eq!(again.body["status"], "ordered", "{:?}", again.body);
+
     // The buyer submits; it cannot approve its own order; the purchasing manager approves.
     let po_id = id_of(po);
     let r = w

@@ -542,17 +542,20 @@ struct SupplierPart {
     lines: Vec<(SupplierQuotationLine, Decimal)>,
 }
 
-/// Moves an approved request to `ordered` once every line is fully on purchase orders.
-fn mark_ordered_when_complete(c: &mut PgConnection, request_id: Uuid) -> Result<(), AppError> {
+/// Keeps a request's status in step with its lines: `ordered` once every line is fully on
+/// purchase orders, `approved` again when a cancelled or cut order leaves some open.
+fn sync_request_status(c: &mut PgConnection, request_id: Uuid) -> Result<(), AppError> {
     let r = db::lock_request(c, request_id)?;
     let status = RequestStatus::parse(&r.status)?;
     let complete = db::request_lines(c, request_id)?
         .iter()
         .all(|l| l.ordered >= l.quantity);
-    if status == RequestStatus::Approved && complete {
-        requests::set_request_status(c, request_id, status.transition(RequestAction::Order)?)?;
-    }
-    Ok(())
+    let action = match (status, complete) {
+        (RequestStatus::Approved, true) => RequestAction::Order,
+        (RequestStatus::Ordered, false) => RequestAction::Reopen,
+        _ => return Ok(()),
+    };
+    requests::set_request_status(c, request_id, status.transition(action)?)
 }
 
 /// Adds `delta` to what a request line has on purchase orders; never below zero nor above the
@@ -728,7 +731,7 @@ async fn orders_from_purchase_request(
             }
             ids.push(order_id);
         }
-        mark_ordered_when_complete(c, id)?;
+        sync_request_status(c, id)?;
         let orders = ids
             .into_iter()
             .map(|oid| detail(c, oid))
@@ -867,7 +870,7 @@ async fn update_purchase_order(
             .execute(c)?;
         insert_lines(c, id, &rows)?;
         if let Some(rid) = o.request_id {
-            mark_ordered_when_complete(c, rid)?;
+            sync_request_status(c, rid)?;
         }
         detail(c, id)
     })
@@ -1073,7 +1076,7 @@ async fn send_purchase_order(
 }
 
 /// Cancels an order nothing was received on; a pending approval is withdrawn, and the request
-/// lines it bought are open to order again.
+/// lines it bought are open to order again (an `ordered` request is `approved` again).
 #[utoipa::path(
     tag = "purchase orders",
     params(("id" = Uuid, Path, description = "purchase order id")),
@@ -1118,6 +1121,9 @@ async fn cancel_purchase_order(
             if let Some(rl) = l.request_line_id {
                 add_ordered(c, rl, -l.quantity, "lines")?;
             }
+        }
+        if let Some(rid) = o.request_id {
+            sync_request_status(c, rid)?;
         }
         set_order_status(c, id, next)?;
         detail(c, id)

@@ -27,6 +27,8 @@ pub enum RequestAction {
     Reject,
     /// Every line is on purchase orders.
     Order,
+    /// A purchase order was cancelled or cut: some lines are open to order again.
+    Reopen,
     Cancel,
 }
 
@@ -67,6 +69,7 @@ impl RequestStatus {
             (S::PendingApproval, A::Approve) => S::Approved,
             (S::PendingApproval, A::Reject) => S::Rejected,
             (S::Approved, A::Order) => S::Ordered,
+            (S::Ordered, A::Reopen) => S::Approved,
             (S::Draft | S::PendingApproval | S::Approved, A::Cancel) => S::Cancelled,
             (from, action) => {
                 return Err(refused(
@@ -182,6 +185,9 @@ mod tests {
         use RequestStatus as S;
         assert_eq!(S::Draft.transition(A::Submit).unwrap(), S::PendingApproval);
         assert_eq!(S::Approved.transition(A::Order).unwrap(), S::Ordered);
+        assert_eq!(S::Ordered.transition(A::Reopen).unwrap(), S::Approved);
+        assert!(S::Approved.transition(A::Reopen).is_err());
+        assert!(S::Cancelled.transition(A::Reopen).is_err());
         assert!(S::Draft.transition(A::Order).is_err());
         assert!(S::Ordered.transition(A::Cancel).is_err());
         for s in S::ALL {
