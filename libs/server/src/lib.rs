@@ -254,6 +254,9 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
     if config.uses_dev_secret() {
         tracing::warn!("JWT_SECRET is not set: using the development secret; set it in production");
     }
+    // A wrong offset would date every document wrongly: refuse to start instead.
+    let offset = erp_calendar::init_from_env().map_err(std::io::Error::other)?;
+    tracing::info!(%offset, "documents are dated in the company's time zone");
     prepare_database(&def, &config).await.map_err(std::io::Error::other)?;
     let pool = erp_db::pool(&config.database_url, config.db_pool_size);
     let metrics = Metrics::new(&config.service, pool.clone()).map_err(std::io::Error::other)?;

@@ -290,7 +290,7 @@ impl Fx {
                 &format!("/api/v1/orders/{order}/receipts"),
                 Some(&self.seller),
                 &json!({
-                    "amount": amount, "received_on": Utc::now().date_naive(),
+                    "amount": amount, "received_on": erp_calendar::today(),
                     "method": "bank_transfer", "reference": "UNC 0001 Vietcombank"
                 }),
             )
@@ -393,7 +393,7 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
 
     // --- Payment plan (allowed on the draft) ---
     let plan_path = format!("/api/v1/orders/{oid}/payment-plan");
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let yesterday = today - Days::days(1);
     let later = today + Days::days(30);
     let r = fx

@@ -528,7 +528,7 @@ async fn activities_are_logged_on_visible_customers_and_plan_follow_ups() {
     let second = fx.customer(&an, "KH-002", "VND").await;
     let third = fx.customer(&an, "KH-003", "VND").await;
     let binhs = fx.customer(&binh, "KH-B01", "VND").await;
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let at = |days_ago: i64| (Utc::now() - Days::days(days_ago)).to_rfc3339();
 
     let activities = |c: Uuid| format!("/api/v1/customers/{c}/activities");

@@ -50,7 +50,7 @@ fn person(name: &str, roles: &[Role], department: Uuid) -> CurrentUser {
 }
 
 fn today() -> String {
-    Utc::now().date_naive().to_string()
+    erp_calendar::today().to_string()
 }
 
 fn item(id: Uuid, sku: &str, name: &str, unit: &str, active: bool) -> ItemChanged {

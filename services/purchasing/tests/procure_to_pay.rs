@@ -200,7 +200,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
             .post(
                 &format!("/api/v1/purchase-requests/{request_id}/quotations"),
                 Some(&t_buyer),
-                &json!({ "supplier_id": supplier, "reference": format!("BG-{code}"), "quoted_on": Utc::now().date_naive(),
+                &json!({ "supplier_id": supplier, "reference": format!("BG-{code}"), "quoted_on": erp_calendar::today(),
                          "lead_time_days": 7, "terms": "giao tại kho bên mua",
                          "lines": [{ "request_line_id": request_line, "unit_price": price, "tax_rate_pct": "10" }] }),
             )
@@ -264,7 +264,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         .post(
             &format!("/api/v1/purchase-orders/{po_id}/payment-requests"),
             Some(&t_buyer),
-            &json!({ "kind": "deposit", "amount": "3003000", "due_date": Utc::now().date_naive(), "note": "đặt cọc 30%" }),
+            &json!({ "kind": "deposit", "amount": "3003000", "due_date": erp_calendar::today(), "note": "đặt cọc 30%" }),
         )
         .await;
     assert_status(&r, 201);
@@ -288,7 +288,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
             payment_request_id: deposit,
             amount: dec!(3003000),
             currency: "VND".into(),
-            paid_on: Utc::now().date_naive(),
+            paid_on: erp_calendar::today(),
             reference: Some("UNC 000123 Vietcombank".into()),
         },
     )
@@ -362,7 +362,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
         .post(
             &format!("/api/v1/purchase-orders/{po_id}/invoices"),
             Some(&t_buyer),
-            &json!({ "invoice_number": "0000457", "invoice_date": Utc::now().date_naive(),
+            &json!({ "invoice_number": "0000457", "invoice_date": erp_calendar::today(),
                      "lines": [{ "order_line_id": po_line, "quantity": "20", "unit_price": "455000", "tax_rate_pct": "10" }] }),
         )
         .await;
@@ -401,7 +401,7 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
             payment_request_id: last,
             amount: dec!(7007000),
             currency: "VND".into(),
-            paid_on: Utc::now().date_naive(),
+            paid_on: erp_calendar::today(),
             reference: Some("UNC 000124 Vietcombank".into()),
         },
     )

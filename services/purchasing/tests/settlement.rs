@@ -6,7 +6,7 @@
 //! into the database so these tests need nothing else of purchasing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration as Days, NaiveDate, Utc};
+use chrono::{Duration as Days, NaiveDate};
 use diesel::prelude::*;
 use erp_auth::{CurrentUser, Role, SubjectKind};
 use erp_contracts::finance::PaymentMade;
@@ -28,7 +28,7 @@ use uuid::Uuid;
 // ---------------------------------------------------------------------------------------------
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    erp_calendar::today()
 }
 
 struct Fx {

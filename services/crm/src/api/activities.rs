@@ -59,7 +59,7 @@ pub struct ActivityPage {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FollowUpQuery {
-    /// Follow-ups planned on or before this day; today (UTC) when absent.
+    /// Follow-ups planned on or before this day; today (in the company's time zone) when absent.
     pub until: Option<NaiveDate>,
     /// 1–200, default 50.
     pub limit: Option<i64>,
@@ -164,7 +164,7 @@ async fn log_activity(
     v.text("subject", &a.subject, 300);
     let outcome = a.outcome.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     v.optional_text("outcome", outcome.as_deref(), 4000);
-    pipeline::check_follow_up(&mut v, occurred_at.date_naive(), a.next_follow_up);
+    pipeline::check_follow_up(&mut v, erp_calendar::date_of(occurred_at), a.next_follow_up);
     let attachments: Vec<String> = a.attachments.iter().map(|s| s.trim().to_owned()).collect();
     pipeline::check_attachments(&mut v, &attachments);
     v.finish()?;
@@ -232,7 +232,7 @@ async fn my_follow_ups(
     }
     let q = query.into_inner();
     let limit = erp_db::page_limit(q.limit);
-    let until = q.until.unwrap_or_else(|| Utc::now().date_naive());
+    let until = q.until.unwrap_or_else(erp_calendar::today);
     let me = user.id;
     let page = erp_db::with_conn(&ctx.pool, move |c| {
         let after = match q.cursor {

@@ -269,7 +269,7 @@ async fn create_change(
         let existing = db::order_lines(c, id)?;
         let requests = proposed_lines(&existing, &input)?;
         let (_, priced) = lines::build(c, lines::parse_currency(&order.currency)?, &requests)?;
-        let number = erp_db::next_number(c, "CR", Utc::now().year())?;
+        let number = erp_db::next_number(c, "CR", erp_calendar::today().year())?;
         Ok(diesel::insert_into(order_change_requests::table)
             .values((
                 order_change_requests::id.eq(Uuid::now_v7()),

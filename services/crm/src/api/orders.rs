@@ -389,7 +389,7 @@ fn insert_order(
     actor: &str,
 ) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
-    let number = erp_db::next_number(c, "SO", Utc::now().year())?;
+    let number = erp_db::next_number(c, "SO", erp_calendar::today().year())?;
     diesel::insert_into(sales_orders::table)
         .values((
             sales_orders::id.eq(id),
@@ -458,7 +458,7 @@ async fn create_order(
         let (rows, priced) = lines::build(c, currency, &input.lines)?;
         let header = Header {
             currency: currency.code().to_owned(),
-            order_date: input.order_date.unwrap_or_else(|| Utc::now().date_naive()),
+            order_date: input.order_date.unwrap_or_else(erp_calendar::today),
             payment_terms: input
                 .payment_terms
                 .map(|t| t.as_str().to_owned())
@@ -554,7 +554,7 @@ async fn order_from_quotation(
         let (rows, priced) = lines::build(c, currency, &requests)?;
         let header = Header {
             currency: q.currency.clone(),
-            order_date: Utc::now().date_naive(),
+            order_date: erp_calendar::today(),
             payment_terms: q.payment_terms.clone(),
             payment_days: q.payment_days,
             seller: input.seller.clone(),

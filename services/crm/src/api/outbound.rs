@@ -10,7 +10,7 @@ use crate::db::{self, OrderLine, schema::sales_order_lines};
 use crate::domain::documents::{OrderAction, OrderStatus};
 use crate::domain::visibility::scope;
 use actix_web::{HttpResponse, get, http::header, post, web};
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use diesel::prelude::*;
 use erp_auth::CurrentUser;
 use erp_contracts::crm::{OutboundRequestLine as RequestedLine, OutboundRequested};
@@ -238,7 +238,7 @@ async fn request_outbound(
         let order_lines = db::order_lines(c, id)?;
         let wanted = match_lines(&order_lines, &input.lines, |l| l.quantity - l.requested, "to request")?;
         let request_id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "OR", Utc::now().year())?;
+        let number = erp_db::next_number(c, "OR", erp_calendar::today().year())?;
         diesel::insert_into(outbound_requests::table)
             .values((
                 outbound_requests::id.eq(request_id),

@@ -183,7 +183,7 @@ fn wrong_state(detail: String) -> AppError {
 fn plan_view(c: &mut PgConnection, o: &SalesOrder) -> Result<PaymentPlan, AppError> {
     let rows: Vec<Instalment> = fulfilment::instalments(c, o.id)?;
     let paid = fulfilment::receipts_total(c, o.id, &["confirmed"])?;
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let mut left = paid;
     let instalments = rows
         .iter()
@@ -404,7 +404,7 @@ async fn record_receipt(
         check_amount(&mut v, "amount", input.amount, currency);
         v.optional_text("reference", input.reference.as_deref(), 200);
         v.check(
-            input.received_on <= Utc::now().date_naive(),
+            input.received_on <= erp_calendar::today(),
             "received_on",
             "must not be in the future",
         );
@@ -421,7 +421,7 @@ async fn record_receipt(
             ));
         }
         let rid = Uuid::now_v7();
-        let number = erp_db::next_number(c, "RC", Utc::now().year())?;
+        let number = erp_db::next_number(c, "RC", erp_calendar::today().year())?;
         diesel::insert_into(receipts::table)
             .values((
                 receipts::id.eq(rid),

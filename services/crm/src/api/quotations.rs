@@ -129,7 +129,7 @@ fn insert_lines(c: &mut PgConnection, quotation_id: Uuid, rows: &[LineRow]) -> R
 
 fn check_header(v: &mut Validator, input: &QuotationInput) {
     v.check(
-        input.valid_until >= Utc::now().date_naive(),
+        input.valid_until >= erp_calendar::today(),
         "valid_until",
         "must not be in the past",
     );
@@ -270,7 +270,7 @@ async fn create_quotation(
             .map(|t| t.as_str().to_owned())
             .unwrap_or_else(|| customer.payment_terms.clone());
         let id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "QT", Utc::now().year())?;
+        let number = erp_db::next_number(c, "QT", erp_calendar::today().year())?;
         diesel::insert_into(quotations::table)
             .values((
                 quotations::id.eq(id),
@@ -522,7 +522,7 @@ async fn owner_move(
 ) -> Result<QuotationDetail, AppError> {
     user.require_any(&SELLERS)?;
     let scope = selling_scope(&user);
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let outcome = erp_db::transaction(&ctx.pool, move |c| {
         let q = lock_visible(c, scope, id)?;
         let status = QuotationStatus::parse(&q.status)?;
@@ -683,7 +683,7 @@ async fn revise_quotation(
                 quotations::owner_id.eq(q.owner_id),
                 quotations::department_id.eq(q.department_id),
                 quotations::currency.eq(&q.currency),
-                quotations::valid_until.eq(q.valid_until.max(Utc::now().date_naive())),
+                quotations::valid_until.eq(q.valid_until.max(erp_calendar::today())),
                 quotations::payment_terms.eq(&q.payment_terms),
                 quotations::payment_days.eq(q.payment_days),
                 quotations::status.eq(QuotationStatus::Draft.as_str()),

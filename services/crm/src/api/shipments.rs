@@ -299,7 +299,7 @@ async fn create_shipment(
             "issued and not shipped",
         )?;
         let shipment_id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "SH", Utc::now().year())?;
+        let number = erp_db::next_number(c, "SH", erp_calendar::today().year())?;
         diesel::insert_into(shipments::table)
             .values((
                 shipments::id.eq(shipment_id),

@@ -207,7 +207,7 @@ async fn create_direct(
     v.finish()?;
     let currency = currency.map_err(AppError::internal)?;
     let actor = user.actor();
-    let date = input.entry_date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = input.entry_date.unwrap_or_else(erp_calendar::today);
     let entry = erp_db::transaction(&ctx.pool, move |c| {
         match db::find_account(c, &account)? {
             None => return Err(AppError::validation("account", format!("no account {account}"))),

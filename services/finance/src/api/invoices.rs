@@ -4,7 +4,7 @@
 use super::{FINANCE, READERS, clean};
 use crate::db::sales::{self, InvoiceFilter, IssueRequest, SalesInvoice, SalesOrderView};
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use erp_auth::CurrentUser;
 use erp_problem::{AppError, Json, Problem, Validator};
 use erp_server::AppContext;
@@ -82,7 +82,7 @@ async fn issue_invoice(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&FINANCE)?;
     let input = body.into_inner();
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let issue_date = input.issue_date.unwrap_or(today);
     let memo = clean(input.memo.as_deref());
     let mut v = Validator::new();

@@ -6,7 +6,7 @@ use crate::db::ledger::{self, NewEntry, NewLine, PartyKind, PostMeta, Source};
 use crate::db::schema::{journal_entries, journal_lines};
 use crate::db::{EntryRow, JournalEntry};
 use actix_web::{HttpResponse, get, http::header, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use erp_auth::CurrentUser;
 use erp_money::Currency;
@@ -289,7 +289,7 @@ async fn reverse_entry(
     let mut v = Validator::new();
     v.text("reason", &input.reason, 500);
     v.finish()?;
-    let date = input.entry_date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = input.entry_date.unwrap_or_else(erp_calendar::today);
     let actor = user.actor();
     let entry = erp_db::transaction(&ctx.pool, move |c| ledger::reverse(c, id, date, &input.reason, &actor)).await?;
     Ok(HttpResponse::Created()

@@ -6,7 +6,7 @@ use super::READERS;
 use crate::db::ledger::{self, TrialBalanceRow};
 use crate::db::reports::{self as report, AgingReport, GrossMargin, GroupBy, ProfitAndLoss, VatReport};
 use actix_web::{get, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use erp_auth::CurrentUser;
 use erp_money::Currency;
 use erp_problem::{AppError, Problem, Validator};
@@ -147,7 +147,7 @@ fn group_by(text: Option<&str>, allowed: &[GroupBy], default: GroupBy) -> Result
 
 /// `from`..=`to` of a period query: the current month to date by default.
 fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let to = q.to.unwrap_or(today);
     let from = match q.from {
         Some(f) => f,
@@ -185,7 +185,7 @@ async fn receivables_aging(
         &[GroupBy::Customer, GroupBy::Salesperson],
         GroupBy::Customer,
     )?;
-    let as_of = q.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let as_of = q.as_of.unwrap_or_else(erp_calendar::today);
     let report = erp_db::with_conn(&ctx.pool, move |c| {
         let currency = currency_or_book(c, q.currency.as_deref())?;
         report::receivables_aging(c, currency, as_of, by)
@@ -216,7 +216,7 @@ async fn payables_aging(
     user.require_any(&READERS)?;
     let q = query.into_inner();
     group_by(q.group_by.as_deref(), &[GroupBy::Supplier], GroupBy::Supplier)?;
-    let as_of = q.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let as_of = q.as_of.unwrap_or_else(erp_calendar::today);
     let report = erp_db::with_conn(&ctx.pool, move |c| {
         let currency = currency_or_book(c, q.currency.as_deref())?;
         report::payables_aging(c, currency, as_of)

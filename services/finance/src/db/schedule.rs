@@ -117,7 +117,7 @@ pub fn publish_balance(
     currency: &str,
 ) -> Result<(), AppError> {
     let now = Utc::now();
-    let (open, overdue) = open_balance(conn, customer, currency, now.date_naive())?;
+    let (open, overdue) = open_balance(conn, customer, currency, erp_calendar::date_of(now))?;
     let rev: Revision =
         diesel::sql_query("SELECT nextval('customer_balance_revision') AS revision").get_result(conn)?;
     erp_bus::enqueue(

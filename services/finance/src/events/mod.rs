@@ -35,7 +35,7 @@ pub(crate) fn post_from(conn: &mut PgConnection, env: &Envelope, mut entry: NewE
     }
     let period = ledger::period_of(entry.date);
     if ledger::is_closed(conn, &period)? {
-        let today = chrono::Utc::now().date_naive();
+        let today = erp_calendar::today();
         tracing::warn!(event = %env.id, %period, %today, "event dated in a closed period; posted today");
         entry.memo = format!("{} (dated {}, period {period} closed)", entry.memo, entry.date);
         entry.date = today;

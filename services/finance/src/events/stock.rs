@@ -30,7 +30,7 @@ pub fn outbound_confirmed(conn: &mut PgConnection, env: &Envelope, e: OutboundCo
         return Ok(());
     }
     let entry = NewEntry {
-        date: env.occurred_at.date_naive(),
+        date: erp_calendar::date_of(env.occurred_at),
         memo: format!("Cost of goods issued on {}", e.note_number),
         source: Source {
             kind: "warehouse.outbound_note".into(),
@@ -50,7 +50,7 @@ pub fn outbound_confirmed(conn: &mut PgConnection, env: &Envelope, e: OutboundCo
             e.source.id,
             cur,
             cost,
-            env.occurred_at.date_naive(),
+            erp_calendar::date_of(env.occurred_at),
         )?;
     }
     Ok(())
@@ -72,7 +72,7 @@ pub fn inbound_confirmed(conn: &mut PgConnection, env: &Envelope, e: InboundConf
         return Ok(());
     }
     let entry = NewEntry {
-        date: env.occurred_at.date_naive(),
+        date: erp_calendar::date_of(env.occurred_at),
         memo: format!("Goods received on {}", e.note_number),
         source: Source {
             kind: "warehouse.inbound_note".into(),
@@ -114,7 +114,7 @@ pub fn stock_adjusted(conn: &mut PgConnection, env: &Envelope, e: StockAdjusted)
     }
     let number = e.source.number.clone().unwrap_or_else(|| e.source.id.to_string());
     let entry = NewEntry {
-        date: env.occurred_at.date_naive(),
+        date: erp_calendar::date_of(env.occurred_at),
         memo: format!("Stock adjusted by {number}: {}", e.reason),
         source: Source {
             kind: e.source.kind.clone(),

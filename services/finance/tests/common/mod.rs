@@ -2,7 +2,7 @@
 //! the other services publish them, trial balance reads and checks.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use erp_auth::Role;
 use erp_contracts::crm::{OrderApproved, ReceiptConfirmed};
@@ -23,7 +23,7 @@ use uuid::Uuid;
 // ---------------------------------------------------------------------------------------------
 
 pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    erp_calendar::today()
 }
 
 pub struct Fx {

@@ -247,7 +247,7 @@ async fn announce_arrival(
         let supplier = db::find_supplier(c, o.supplier_id)?;
         let warehouse_id = input.warehouse_id.or(o.warehouse_id);
         let arrival_id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "ARR", Utc::now().year())?;
+        let number = erp_db::next_number(c, "ARR", erp_calendar::today().year())?;
         diesel::insert_into(arrivals::table)
             .values((
                 arrivals::id.eq(arrival_id),
@@ -380,7 +380,7 @@ async fn send_arrival_reminders(
     // The scheduler's API key is given a buyer role like anyone else who may send them.
     user.require_any(&BUYERS)?;
     let meta = ctx.event_meta(&user);
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     let reminded = erp_db::transaction(&ctx.pool, move |c| remind_overdue_arrivals(c, today, &meta)).await?;
     Ok(web::Json(RemindersSent { reminded }))
 }

@@ -335,7 +335,7 @@ async fn record_invoice(
     let mut v = Validator::new();
     v.text("invoice_number", &invoice_number, 100);
     v.check(
-        input.invoice_date <= Utc::now().date_naive(),
+        input.invoice_date <= erp_calendar::today(),
         "invoice_date",
         "must not be in the future",
     );

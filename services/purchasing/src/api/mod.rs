@@ -33,5 +33,5 @@ pub fn arrival_reminders(
     conn: &mut diesel::PgConnection,
     meta: &erp_bus::EventMeta,
 ) -> Result<usize, erp_problem::AppError> {
-    arrivals::remind_overdue_arrivals(conn, chrono::Utc::now().date_naive(), meta)
+    arrivals::remind_overdue_arrivals(conn, erp_calendar::today(), meta)
 }

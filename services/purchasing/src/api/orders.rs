@@ -317,7 +317,7 @@ fn insert_order(
     user: &CurrentUser,
 ) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
-    let number = erp_db::next_number(c, "PO", Utc::now().year())?;
+    let number = erp_db::next_number(c, "PO", erp_calendar::today().year())?;
     let department_id = erp_directory::find(c, user.id)?
         .and_then(|e| e.department_id)
         .or(user.department_id);
@@ -366,7 +366,7 @@ fn check_input(v: &mut Validator, input: &OrderInput) {
         input.payment_days,
         input.note.as_deref(),
     );
-    let order_date = input.order_date.unwrap_or_else(|| Utc::now().date_naive());
+    let order_date = input.order_date.unwrap_or_else(erp_calendar::today);
     match input.expected_arrival {
         None => {
             v.add("expected_arrival", "is required");
@@ -517,7 +517,7 @@ async fn create_purchase_order(
         let (rows, totals) = build_lines(c, currency, &input.lines, errors)?;
         let header = Header {
             currency,
-            order_date: input.order_date.unwrap_or_else(|| Utc::now().date_naive()),
+            order_date: input.order_date.unwrap_or_else(erp_calendar::today),
             expected_arrival: input.expected_arrival,
             warehouse_id: input.warehouse_id,
             payment_terms: clean(input.payment_terms.clone()).unwrap_or_else(|| supplier.payment_terms.clone()),
@@ -618,7 +618,7 @@ async fn orders_from_purchase_request(
     );
     if let Some(d) = input.expected_arrival {
         v.check(
-            d >= Utc::now().date_naive(),
+            d >= erp_calendar::today(),
             "expected_arrival",
             "must not be in the past",
         );
@@ -709,7 +709,7 @@ async fn orders_from_purchase_request(
                 })
                 .collect();
             let (rows, totals) = build_lines(c, currency, &inputs, Vec::new())?;
-            let today = Utc::now().date_naive();
+            let today = erp_calendar::today();
             let lead = u64::try_from(q.lead_time_days).unwrap_or(0);
             let header = Header {
                 currency,

@@ -233,7 +233,7 @@ async fn request_payment(
             ));
         }
         let pid = Uuid::now_v7();
-        let number = erp_db::next_number(c, "PAY", Utc::now().year())?;
+        let number = erp_db::next_number(c, "PAY", erp_calendar::today().year())?;
         diesel::insert_into(payment_requests::table)
             .values((
                 payment_requests::id.eq(pid),

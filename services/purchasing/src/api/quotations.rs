@@ -264,7 +264,7 @@ fn check_quotation(v: &mut Validator, input: &QuotationInput) {
         v.check(until >= input.quoted_on, "valid_until", "must not be before quoted_on");
     }
     v.check(
-        input.quoted_on <= Utc::now().date_naive() + chrono::Days::new(1),
+        input.quoted_on <= erp_calendar::today() + chrono::Days::new(1),
         "quoted_on",
         "must not be in the future",
     );

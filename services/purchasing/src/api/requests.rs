@@ -257,7 +257,7 @@ pub(crate) struct NewRequest {
 /// Stores a draft request and its lines; returns its id.
 pub(crate) fn insert_request(c: &mut PgConnection, r: &NewRequest, lines: &[NewLine]) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
-    let number = erp_db::next_number(c, "PR", Utc::now().year())?;
+    let number = erp_db::next_number(c, "PR", erp_calendar::today().year())?;
     diesel::insert_into(purchase_requests::table)
         .values((
             purchase_requests::id.eq(id),
@@ -334,7 +334,7 @@ fn check_header(v: &mut Validator, input: &RequestInput) -> (String, serde_json:
         "source_ref",
         "must be at most 4000 characters of JSON",
     );
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     if let Some(d) = input.needed_by {
         v.check(d >= today, "needed_by", "must not be in the past");
     }
@@ -354,7 +354,7 @@ fn build_lines(c: &mut PgConnection, v: Vec<FieldError>, lines: &[RequestLineInp
     }
     let ids: Vec<Uuid> = lines.iter().map(|l| l.item_id).collect();
     let items = erp_catalogue::items_by_id(c, &ids)?;
-    let today = Utc::now().date_naive();
+    let today = erp_calendar::today();
     for (i, l) in lines.iter().enumerate() {
         match items.get(&l.item_id) {
             None => errors.push(FieldError::new(

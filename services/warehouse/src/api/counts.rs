@@ -205,7 +205,7 @@ async fn create_count(
             .collect();
         let items = db::items_by_id(c, &item_ids)?;
         let id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "CNT", Utc::now().year())?;
+        let number = erp_db::next_number(c, "CNT", erp_calendar::today().year())?;
         diesel::insert_into(stock_counts::table)
             .values((
                 stock_counts::id.eq(id),

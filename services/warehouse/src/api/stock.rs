@@ -268,7 +268,7 @@ fn insert_document(
     actor: &str,
 ) -> Result<SourceRef, AppError> {
     let id = Uuid::now_v7();
-    let number = erp_db::next_number(c, prefix, Utc::now().year())?;
+    let number = erp_db::next_number(c, prefix, erp_calendar::today().year())?;
     diesel::insert_into(stock_documents::table)
         .values((
             stock_documents::id.eq(id),

@@ -87,7 +87,7 @@ pub fn create_outbound(conn: &mut PgConnection, new: &NewNote) -> Result<Outboun
     }
     let warehouse_id = check(conn, new, false)?;
     let id = Uuid::now_v7();
-    let number = erp_db::next_number(conn, "OUT", chrono::Utc::now().year())?;
+    let number = erp_db::next_number(conn, "OUT", erp_calendar::today().year())?;
     let note: OutboundNote = diesel::insert_into(outbound_notes::table)
         .values((
             outbound_notes::id.eq(id),
@@ -138,7 +138,7 @@ pub fn create_inbound(conn: &mut PgConnection, kind: &str, new: &NewNote) -> Res
     let ids: Vec<Uuid> = new.lines.iter().map(|l| l.item_id).collect();
     let items = super::items_by_id(conn, &ids)?;
     let id = Uuid::now_v7();
-    let number = erp_db::next_number(conn, "IN", chrono::Utc::now().year())?;
+    let number = erp_db::next_number(conn, "IN", erp_calendar::today().year())?;
     let note: InboundNote = diesel::insert_into(inbound_notes::table)
         .values((
             inbound_notes::id.eq(id),
