@@ -11,6 +11,7 @@ use crate::domain::chart;
 use crate::domain::invoice::{self, LineState};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 use erp_bus::EventMeta;
 use erp_contracts::crm::{OrderApproved, ShipmentDelivered};
 use erp_contracts::finance::{InvoiceIssued, InvoicedLine};
@@ -177,9 +178,11 @@ pub fn upsert_order(conn: &mut PgConnection, o: &OrderApproved) -> Result<(), Ap
             sales_orders::updated_at.eq(Utc::now()),
         ))
         .execute(conn)?;
-    for l in &o.lines {
-        diesel::insert_into(sales_order_lines::table)
-            .values((
+    let rows: Vec<_> = o
+        .lines
+        .iter()
+        .map(|l| {
+            (
                 sales_order_lines::line_id.eq(l.line_id),
                 sales_order_lines::order_id.eq(o.order_id),
                 sales_order_lines::item_id.eq(l.item_id),
@@ -187,15 +190,22 @@ pub fn upsert_order(conn: &mut PgConnection, o: &OrderApproved) -> Result<(), Ap
                 sales_order_lines::unit_price.eq(l.unit_price),
                 sales_order_lines::net.eq(l.net),
                 sales_order_lines::tax.eq(l.tax),
-            ))
+            )
+        })
+        .collect();
+    // One statement per 1,000 lines (under PostgreSQL's bind-parameter limit), not one per line:
+    // a 1,000-line order arrives in one event.
+    for chunk in rows.chunks(1000) {
+        diesel::insert_into(sales_order_lines::table)
+            .values(chunk)
             .on_conflict(sales_order_lines::line_id)
             .do_update()
             .set((
-                sales_order_lines::item_id.eq(l.item_id),
-                sales_order_lines::quantity.eq(l.quantity),
-                sales_order_lines::unit_price.eq(l.unit_price),
-                sales_order_lines::net.eq(l.net),
-                sales_order_lines::tax.eq(l.tax),
+                sales_order_lines::item_id.eq(excluded(sales_order_lines::item_id)),
+                sales_order_lines::quantity.eq(excluded(sales_order_lines::quantity)),
+                sales_order_lines::unit_price.eq(excluded(sales_order_lines::unit_price)),
+                sales_order_lines::net.eq(excluded(sales_order_lines::net)),
+                sales_order_lines::tax.eq(excluded(sales_order_lines::tax)),
             ))
             .execute(conn)?;
     }
@@ -460,28 +470,20 @@ pub fn issue(
             sales_invoices::issued_by.eq(actor),
         ))
         .execute(conn)?;
+    let mut rows = Vec::with_capacity(amounts.len());
     let mut event_lines = Vec::with_capacity(amounts.len());
     for (no, (pos, qty, line_net, line_tax)) in amounts.iter().enumerate() {
         let l = &lines[*pos];
-        diesel::insert_into(sales_invoice_lines::table)
-            .values((
-                sales_invoice_lines::invoice_id.eq(id),
-                sales_invoice_lines::line_no.eq(i32::try_from(no + 1).map_err(AppError::internal)?),
-                sales_invoice_lines::order_line_id.eq(l.line_id),
-                sales_invoice_lines::item_id.eq(l.item_id),
-                sales_invoice_lines::quantity.eq(qty),
-                sales_invoice_lines::unit_price.eq(l.unit_price),
-                sales_invoice_lines::net.eq(line_net),
-                sales_invoice_lines::tax.eq(line_tax),
-            ))
-            .execute(conn)?;
-        diesel::update(sales_order_lines::table.find(l.line_id))
-            .set((
-                sales_order_lines::invoiced.eq(sales_order_lines::invoiced + qty),
-                sales_order_lines::invoiced_net.eq(sales_order_lines::invoiced_net + line_net),
-                sales_order_lines::invoiced_tax.eq(sales_order_lines::invoiced_tax + line_tax),
-            ))
-            .execute(conn)?;
+        rows.push((
+            sales_invoice_lines::invoice_id.eq(id),
+            sales_invoice_lines::line_no.eq(i32::try_from(no + 1).map_err(AppError::internal)?),
+            sales_invoice_lines::order_line_id.eq(l.line_id),
+            sales_invoice_lines::item_id.eq(l.item_id),
+            sales_invoice_lines::quantity.eq(*qty),
+            sales_invoice_lines::unit_price.eq(l.unit_price),
+            sales_invoice_lines::net.eq(*line_net),
+            sales_invoice_lines::tax.eq(*line_tax),
+        ));
         event_lines.push(InvoicedLine {
             order_line_id: l.line_id,
             item_id: l.item_id,
@@ -491,6 +493,12 @@ pub fn issue(
             tax: *line_tax,
         });
     }
+    for chunk in rows.chunks(1000) {
+        diesel::insert_into(sales_invoice_lines::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    add_invoiced(conn, &event_lines)?;
     erp_bus::enqueue(
         conn,
         meta,
@@ -510,6 +518,24 @@ pub fn issue(
         },
     )?;
     find_invoice(conn, id)?.ok_or_else(|| AppError::internal("issued invoice vanished"))
+}
+
+/// Adds an invoice's lines to what their order lines have invoiced, in one statement. (The
+/// invoice names each order line once: `issue` refuses a line named twice.)
+fn add_invoiced(conn: &mut PgConnection, lines: &[InvoicedLine]) -> Result<(), AppError> {
+    use diesel::sql_types::{Array, Numeric, Uuid as SqlUuid};
+    diesel::sql_query(
+        "UPDATE sales_order_lines l SET invoiced = l.invoiced + v.quantity, \
+           invoiced_net = l.invoiced_net + v.net, invoiced_tax = l.invoiced_tax + v.tax \
+         FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[]) AS v(line_id, quantity, net, tax) \
+         WHERE l.line_id = v.line_id",
+    )
+    .bind::<Array<SqlUuid>, _>(lines.iter().map(|l| l.order_line_id).collect::<Vec<_>>())
+    .bind::<Array<Numeric>, _>(lines.iter().map(|l| l.quantity).collect::<Vec<_>>())
+    .bind::<Array<Numeric>, _>(lines.iter().map(|l| l.net).collect::<Vec<_>>())
+    .bind::<Array<Numeric>, _>(lines.iter().map(|l| l.tax).collect::<Vec<_>>())
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Invoices with their lines and order, in the order of `rows`.
