@@ -80,8 +80,6 @@ pub struct RuleUpdate {
     params(RuleQuery),
     responses(
         (status = 200, body = Vec<ApprovalRule>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/approval-rules")]
@@ -104,10 +102,6 @@ async fn list_rules(
     request_body = RuleInput,
     responses(
         (status = 201, body = ApprovalRule),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/approval-rules")]
@@ -141,12 +135,7 @@ async fn create_rule(
     request_body = RuleUpdate,
     responses(
         (status = 200, body = ApprovalRule),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/approval-rules/{id}")]
@@ -178,10 +167,6 @@ async fn update_rule(
     params(("id" = Uuid, Path, description = "rule id")),
     responses(
         (status = 200, body = ApprovalRule),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "inactive already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -226,8 +211,6 @@ pub struct ApprovalPage {
     params(ApprovalQuery),
     responses(
         (status = 200, body = ApprovalPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/approvals")]
@@ -262,9 +245,6 @@ async fn list_approvals(
     params(("id" = Uuid, Path, description = "approval request id")),
     responses(
         (status = 200, body = ApprovalDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/approvals/{id}")]

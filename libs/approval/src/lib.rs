@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod db;
+pub mod document;
 pub mod domain;
 pub mod events;
 pub mod schema;
@@ -26,6 +27,7 @@ pub use db::{
     ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, Verdict, decide, document_history,
     eligible_approvers, find, history, latest_for_document, pending_for, seed_rules, submit, withdraw,
 };
+pub use document::{Approvable, Comment, decide_document, submit_document, withdraw_pending, withdraw_pending_of};
 pub use domain::{
     ApprovalRule, Condition, Facts, PlannedStep, RequestAction, RequestStatus, RuleSeed, StepDecision, evaluate,
 };

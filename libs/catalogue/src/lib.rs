@@ -10,7 +10,7 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use erp_auth::CurrentUser;
 use erp_bus::{Envelope, HandlerError, Subscriptions};
 use erp_contracts::warehouse::ItemChanged;
-use erp_problem::{AppError, Problem};
+use erp_problem::AppError;
 use erp_server::AppContext;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -119,8 +119,6 @@ pub struct CataloguePage {
     params(CatalogueQuery),
     responses(
         (status = 200, body = CataloguePage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/catalogue/items")]

@@ -8,6 +8,17 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 use erp_problem::AppError;
 use std::time::Duration;
 
+mod page;
+mod state;
+
+pub use page::{Page, Paging};
+
+#[doc(hidden)]
+pub mod __reexport {
+    pub use erp_problem;
+    pub use serde;
+}
+
 pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;
 
 /// Tables every service has (document numbers).

@@ -8,7 +8,7 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use erp_auth::CurrentUser;
 use erp_bus::{Envelope, HandlerError, Subscriptions};
 use erp_contracts::hr::EmployeeChanged;
-use erp_problem::{AppError, Problem};
+use erp_problem::AppError;
 use erp_server::AppContext;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -167,8 +167,6 @@ pub struct DirectoryPage {
     params(DirectoryQuery),
     responses(
         (status = 200, body = DirectoryPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/directory/employees")]
@@ -213,9 +211,6 @@ async fn list_employees(
     params(("id" = Uuid, Path, description = "employee id")),
     responses(
         (status = 200, body = DirectoryEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/directory/employees/{id}")]

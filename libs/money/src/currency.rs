@@ -58,6 +58,20 @@ impl Currency {
             Currency::Cny | Currency::Usd | Currency::Eur => 2,
         }
     }
+
+    /// What is wrong with `amount` as a payment in this currency (it must be positive, at the
+    /// currency's scale and below 10^16), or `None` when it is fine.
+    pub fn amount_problem(self, amount: rust_decimal::Decimal) -> Option<String> {
+        if amount <= rust_decimal::Decimal::ZERO {
+            Some("must be greater than zero".to_owned())
+        } else if amount.normalize().scale() > self.scale() {
+            Some(format!("must have at most {} decimal places in {}", self.scale(), self.code()))
+        } else if amount >= rust_decimal::Decimal::from(10_000_000_000_000_000i64) {
+            Some("is too large".to_owned())
+        } else {
+            None
+        }
+    }
 }
 
 impl fmt::Display for Currency {

@@ -7,7 +7,7 @@ mod extract;
 mod validation;
 
 pub use extract::{Json, json_error_handler, path_error_handler, query_error_handler, reject_nul_in_uri};
-pub use validation::Validator;
+pub use validation::{Validator, clean};
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -113,6 +113,14 @@ impl AppError {
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::Conflict {
             slug: "conflict",
+            detail: detail.into(),
+        }
+    }
+
+    /// The document's state does not allow the move (409 `wrong-state`).
+    pub fn wrong_state(detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            slug: "wrong-state",
             detail: detail.into(),
         }
     }

@@ -57,6 +57,11 @@ impl Validator {
     }
 }
 
+/// Trimmed text, `None` when blank: what optional free text is stored as.
+pub fn clean(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 mod metrics;
 mod platform;
+mod responses;
 
 pub use metrics::Metrics;
 
@@ -93,41 +94,7 @@ pub fn openapi(def: &ServiceDef) -> OpenApi {
         .configure(platform::routes)
         .configure(def.routes)
         .split_for_parts();
-    describe_responses(api)
-}
-
-/// OpenAPI requires a description on every response; where a handler gave none, the status's
-/// reason phrase is used.
-fn describe_responses(mut api: OpenApi) -> OpenApi {
-    use utoipa::openapi::RefOr;
-    for item in api.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
-            &mut item.options,
-            &mut item.trace,
-        ];
-        for op in ops.into_iter().flatten() {
-            for (status, response) in op.responses.responses.iter_mut() {
-                if let RefOr::T(r) = response
-                    && r.description.is_empty()
-                {
-                    r.description = status
-                        .parse::<u16>()
-                        .ok()
-                        .and_then(|c| actix_web::http::StatusCode::from_u16(c).ok())
-                        .and_then(|c| c.canonical_reason())
-                        .unwrap_or("Response")
-                        .to_owned();
-                }
-            }
-        }
-    }
-    api
+    responses::describe(api)
 }
 
 fn base_document(def: &ServiceDef) -> OpenApi {

@@ -107,9 +107,6 @@ pub struct DeadLetterQuery {
     params(DeadLetterQuery),
     responses(
         (status = 200, body = Vec<DeadLetter>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/dead-letters")]
@@ -132,10 +129,6 @@ async fn list_dead_letters(
     params(("id" = Uuid, Path, description = "dead letter id")),
     responses(
         (status = 200, body = DeadLetter),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -79,8 +79,6 @@ pub struct FollowUpPage {
     params(("id" = Uuid, Path, description = "customer id"), ActivityQuery),
     responses(
         (status = 200, body = ActivityPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown customer, or not yours to see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -137,11 +135,7 @@ async fn list_customer_activities(
     request_body = ActivityInput,
     responses(
         (status = 201, body = Activity),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown customer, or not yours to see", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/customers/{id}/activities")]
@@ -213,9 +207,6 @@ async fn log_activity(
     params(FollowUpQuery),
     responses(
         (status = 200, body = FollowUpPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/activities/follow-ups")]

@@ -34,8 +34,6 @@ pub struct PriceQuery {
     params(PriceQuery),
     responses(
         (status = 200, body = Vec<Price>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/price-list")]
@@ -81,11 +79,7 @@ pub struct PriceInput {
     request_body = PriceInput,
     responses(
         (status = 200, body = Price),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/price-list/{item_id}/{currency}")]

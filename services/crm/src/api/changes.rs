@@ -203,9 +203,6 @@ fn set_status(c: &mut PgConnection, id: Uuid, status: ChangeStatus) -> Result<Ch
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = Vec<ChangeRequest>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}/change-requests")]
@@ -235,12 +232,7 @@ async fn list_changes(
     request_body = ChangeInput,
     responses(
         (status = 201, body = ChangeRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not approved or in fulfilment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders/{id}/change-requests")]
@@ -301,12 +293,7 @@ async fn create_change(
     request_body = ChangeReview,
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/change-requests/{id}/review")]
@@ -350,12 +337,7 @@ async fn review_change(
     params(("id" = Uuid, Path, description = "change request id")),
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/change-requests/{id}/submit")]
@@ -502,12 +484,7 @@ async fn decide(
     request_body = Comment,
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/change-requests/{id}/approve")]
@@ -528,12 +505,7 @@ async fn approve_change(
     request_body = Comment,
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/change-requests/{id}/reject")]
@@ -553,10 +525,6 @@ async fn reject_change(
     params(("id" = Uuid, Path, description = "change request id")),
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -205,9 +205,6 @@ fn resolve_owner(
     params(CustomerQuery),
     responses(
         (status = 200, body = CustomerPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/customers")]
@@ -271,8 +268,6 @@ fn detail(c: &mut PgConnection, scope: Scope, id: Uuid) -> Result<CustomerDetail
     params(("id" = Uuid, Path, description = "customer id")),
     responses(
         (status = 200, body = CustomerDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or not yours to see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -294,11 +289,7 @@ async fn get_customer(
     request_body = CustomerInput,
     responses(
         (status = 201, body = CustomerDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/customers")]
@@ -359,12 +350,7 @@ async fn create_customer(
     request_body = CustomerInput,
     responses(
         (status = 200, body = CustomerDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version or code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/customers/{id}")]
@@ -433,10 +419,6 @@ async fn update_customer(
     params(("id" = Uuid, Path, description = "customer id")),
     responses(
         (status = 200, body = CustomerDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/customers/{id}/deactivate")]
@@ -468,11 +450,6 @@ async fn deactivate_customer(
     request_body = ContactInput,
     responses(
         (status = 201, body = Contact),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/customers/{id}/contacts")]
@@ -515,10 +492,6 @@ async fn add_contact(
     params(("id" = Uuid, Path, description = "customer id"), ("contact_id" = Uuid, Path, description = "contact id")),
     responses(
         (status = 204, description = "removed"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/api/v1/customers/{id}/contacts/{contact_id}")]

@@ -196,9 +196,6 @@ fn status_of(lead: &Lead) -> Result<LeadStatus, AppError> {
     params(LeadQuery),
     responses(
         (status = 200, body = LeadPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/leads")]
@@ -275,8 +272,6 @@ async fn list_leads(
     params(("id" = Uuid, Path, description = "lead id")),
     responses(
         (status = 200, body = Lead),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or not yours to see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -300,10 +295,6 @@ async fn get_lead(
     request_body = LeadInput,
     responses(
         (status = 201, body = Lead),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/leads")]
@@ -360,12 +351,7 @@ async fn create_lead(
     request_body = LeadInput,
     responses(
         (status = 200, body = Lead),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "converted or disqualified, or a stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/leads/{id}")]
@@ -422,10 +408,6 @@ async fn update_lead(
     request_body = AssignLeadInput,
     responses(
         (status = 200, body = Lead),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "converted or disqualified", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "not an active salesperson", body = Problem, content_type = "application/problem+json"),
     )
@@ -557,12 +539,8 @@ fn validate_convert(c: ConvertLeadInput) -> Result<CleanConvert, AppError> {
     request_body = ConvertLeadInput,
     responses(
         (status = 201, body = ConvertedLead),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not the lead's salesperson nor a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not assigned, already closed, the salesperson left, or the code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/leads/{id}/convert")]
@@ -693,12 +671,7 @@ async fn convert_lead(
     request_body = DisqualifyLeadInput,
     responses(
         (status = 200, body = Lead),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already converted or disqualified", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/leads/{id}/disqualify")]

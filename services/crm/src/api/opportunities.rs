@@ -221,9 +221,6 @@ fn detail(c: &mut PgConnection, scope: Scope, id: Uuid) -> Result<OpportunityDet
     params(OpportunityQuery),
     responses(
         (status = 200, body = OpportunityPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/opportunities")]
@@ -305,9 +302,6 @@ async fn list_opportunities(
     params(FunnelQuery),
     responses(
         (status = 200, body = Funnel),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/opportunities/funnel")]
@@ -334,8 +328,6 @@ async fn opportunity_funnel(
     params(("id" = Uuid, Path, description = "opportunity id")),
     responses(
         (status = 200, body = OpportunityDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or not yours to see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -357,11 +349,7 @@ async fn get_opportunity(
     request_body = OpportunityInput,
     responses(
         (status = 201, body = OpportunityDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "the customer is unknown or not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/opportunities")]
@@ -430,12 +418,7 @@ async fn create_opportunity(
     request_body = OpportunityUpdate,
     responses(
         (status = 200, body = OpportunityDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "won or lost, or a stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/opportunities/{id}")]
@@ -504,10 +487,6 @@ async fn update_opportunity(
     request_body = StageMoveInput,
     responses(
         (status = 200, body = OpportunityDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "won or lost already, or already in that stage", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "a lost opportunity needs a reason", body = Problem, content_type = "application/problem+json"),
     )

@@ -286,10 +286,6 @@ pub(crate) fn check_review(v: &mut Validator, items: &[ReviewEntry]) {
     params(OrderQuery),
     responses(
         (status = 200, body = OrderPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders")]
@@ -347,9 +343,6 @@ async fn list_orders(
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}")]
@@ -426,11 +419,6 @@ fn insert_order(
     request_body = OrderInput,
     responses(
         (status = 201, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders")]
@@ -487,12 +475,7 @@ async fn create_order(
     request_body = FromQuotation,
     responses(
         (status = 201, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the quotation is not accepted, or already ordered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/quotations/{id}/order")]
@@ -580,12 +563,7 @@ async fn order_from_quotation(
     request_body = OrderInput,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/orders/{id}")]
@@ -684,10 +662,6 @@ fn over_credit_limit(c: &mut PgConnection, customer: &Customer, order: &SalesOrd
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -799,12 +773,7 @@ async fn decide(
     request_body = Comment,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders/{id}/approve")]
@@ -825,12 +794,7 @@ async fn approve_order(
     request_body = Comment,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders/{id}/reject")]
@@ -850,10 +814,6 @@ async fn reject_order(
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "goods already requested", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -887,11 +847,6 @@ async fn cancel_order(
     request_body = ReviewInput,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/orders/{id}/review")]

@@ -142,9 +142,6 @@ fn detail(c: &mut PgConnection, id: Uuid) -> Result<OutboundRequestDetail, AppEr
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = Vec<OutboundRequestDetail>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}/outbound-requests")]
@@ -173,9 +170,6 @@ async fn list_outbound_requests(
     params(("id" = Uuid, Path, description = "outbound request id")),
     responses(
         (status = 200, body = OutboundRequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/outbound-requests/{id}")]
@@ -207,12 +201,7 @@ async fn get_outbound_request(
     request_body = OutboundRequestInput,
     responses(
         (status = 201, body = OutboundRequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not approved or in fulfilment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders/{id}/outbound-requests")]

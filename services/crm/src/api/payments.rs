@@ -219,9 +219,6 @@ fn plan_view(c: &mut PgConnection, o: &SalesOrder) -> Result<PaymentPlan, AppErr
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = PaymentPlan),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}/payment-plan")]
@@ -248,12 +245,7 @@ async fn get_payment_plan(
     request_body = PaymentPlanInput,
     responses(
         (status = 200, body = PaymentPlan),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not a draft, approved or in fulfilment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/orders/{id}/payment-plan")]
@@ -341,9 +333,6 @@ async fn set_payment_plan(
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = Vec<Receipt>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}/receipts")]
@@ -370,12 +359,7 @@ async fn list_order_receipts(
     request_body = ReceiptInput,
     responses(
         (status = 201, body = Receipt),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not approved or in fulfilment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders/{id}/receipts")]
@@ -452,10 +436,6 @@ async fn record_receipt(
     params(ReceiptQuery),
     responses(
         (status = 200, body = ReceiptPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/receipts")]
@@ -553,9 +533,6 @@ fn visible_receipt(
     params(("id" = Uuid, Path, description = "receipt id")),
     responses(
         (status = 200, body = Receipt),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/receipts/{id}")]
@@ -640,12 +617,7 @@ async fn decide(
     request_body = ReceiptDecision,
     responses(
         (status = 200, body = Receipt),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already confirmed or rejected", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/receipts/{id}/confirm")]
@@ -667,12 +639,7 @@ async fn confirm_receipt(
     request_body = ReceiptDecision,
     responses(
         (status = 200, body = Receipt),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already confirmed or rejected", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/receipts/{id}/reject")]

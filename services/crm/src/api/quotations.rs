@@ -144,10 +144,6 @@ fn check_header(v: &mut Validator, input: &QuotationInput) {
     params(QuotationQuery),
     responses(
         (status = 200, body = QuotationPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/quotations")]
@@ -205,9 +201,6 @@ async fn list_quotations(
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/quotations/{id}")]
@@ -238,9 +231,6 @@ async fn get_quotation(
     request_body = QuotationInput,
     responses(
         (status = 201, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown or invisible customer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid values; unknown or inactive item", body = Problem, content_type = "application/problem+json"),
     )
@@ -308,12 +298,7 @@ async fn create_quotation(
     request_body = QuotationInput,
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not a draft, or stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/quotations/{id}")]
@@ -389,10 +374,6 @@ fn set_status(c: &mut PgConnection, id: Uuid, status: QuotationStatus) -> Result
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -467,12 +448,8 @@ async fn decide(
     request_body = Comment,
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not the approver of this step, or one's own quotation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already decided", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/quotations/{id}/approve")]
@@ -493,12 +470,7 @@ async fn approve_quotation(
     request_body = Comment,
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/quotations/{id}/reject")]
@@ -549,10 +521,6 @@ async fn owner_move(
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not approved yet, or expired", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -572,10 +540,6 @@ async fn send_quotation(
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -596,10 +560,6 @@ async fn accept_quotation(
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -619,10 +579,6 @@ async fn decline_quotation(
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 200, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -651,10 +607,6 @@ async fn cancel_quotation(
     params(("id" = Uuid, Path, description = "quotation id")),
     responses(
         (status = 201, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -197,9 +197,6 @@ fn order_of_shipment(c: &mut PgConnection, scope: Scope, id: Uuid, lock: bool) -
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = Vec<ShipmentDetail>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}/shipments")]
@@ -228,9 +225,6 @@ async fn list_shipments(
     params(("id" = Uuid, Path, description = "shipment id")),
     responses(
         (status = 200, body = ShipmentDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/shipments/{id}")]
@@ -257,12 +251,7 @@ async fn get_shipment(
     request_body = ShipmentInput,
     responses(
         (status = 201, body = ShipmentDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not in fulfilment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/orders/{id}/shipments")]
@@ -345,12 +334,7 @@ async fn create_shipment(
     request_body = DeliveryInput,
     responses(
         (status = 200, body = ShipmentDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already delivered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/shipments/{id}/deliver")]
@@ -433,9 +417,6 @@ async fn deliver_shipment(
     params(("id" = Uuid, Path, description = "order id")),
     responses(
         (status = 200, body = OrderProgress),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/orders/{id}/progress")]

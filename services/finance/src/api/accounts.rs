@@ -42,8 +42,6 @@ pub struct AccountUpdate {
     tag = "accounts",
     responses(
         (status = 200, body = Vec<Account>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/accounts")]
@@ -64,11 +62,7 @@ async fn list_accounts(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<
     request_body = NewAccountInput,
     responses(
         (status = 201, body = Account),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/accounts")]
@@ -123,12 +117,7 @@ async fn create_account(
     request_body = AccountUpdate,
     responses(
         (status = 200, body = Account),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/accounts/{code}")]

@@ -80,10 +80,6 @@ fn find(conn: &mut PgConnection, id: Uuid) -> Result<DirectEntry, AppError> {
     params(DirectQuery),
     responses(
         (status = 200, body = DirectEntryPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/direct-entries")]
@@ -131,10 +127,6 @@ async fn list_direct(
     params(("id" = Uuid, Path, description = "direct entry id")),
     responses(
         (status = 200, body = DirectEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/direct-entries/{id}")]
@@ -154,10 +146,6 @@ async fn get_direct(
     request_body = DirectEntryInput,
     responses(
         (status = 201, body = DirectEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/direct-entries")]
@@ -332,12 +320,8 @@ async fn review(
     request_body = ReviewInput,
     responses(
         (status = 200, body = DirectEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not a finance manager, or the entry's author", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already reviewed, or the period is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/direct-entries/{id}/approve")]
@@ -359,12 +343,8 @@ async fn approve_direct(
     request_body = ReviewInput,
     responses(
         (status = 200, body = DirectEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not a finance manager, or the entry's author", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/direct-entries/{id}/reject")]

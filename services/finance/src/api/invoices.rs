@@ -66,9 +66,6 @@ pub struct InvoicePage {
     request_body = IssueInvoiceInput,
     responses(
         (status = 201, body = SalesInvoice),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "finance knows no such (approved) sales order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the period of the issue date is closed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "a line is not of the order or above what is delivered and not invoiced", body = Problem, content_type = "application/problem+json"),
@@ -108,10 +105,6 @@ async fn issue_invoice(
     params(InvoiceQuery),
     responses(
         (status = 200, body = InvoicePage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/sales-invoices")]
@@ -146,10 +139,6 @@ async fn list_invoices(
     params(("id" = Uuid, Path, description = "invoice id")),
     responses(
         (status = 200, body = SalesInvoice),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/sales-invoices/{id}")]
@@ -173,10 +162,6 @@ async fn get_invoice(
     params(("id" = Uuid, Path, description = "crm's sales order id")),
     responses(
         (status = 200, body = SalesOrderView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/sales-orders/{id}")]

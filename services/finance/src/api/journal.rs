@@ -84,9 +84,6 @@ pub struct JournalPage {
     params(JournalQuery),
     responses(
         (status = 200, body = JournalPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/journal")]
@@ -144,10 +141,6 @@ async fn list_entries(
     params(("id" = Uuid, Path, description = "journal entry id")),
     responses(
         (status = 200, body = JournalEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/journal/{id}")]
@@ -218,9 +211,6 @@ fn to_lines(input: &[LineInput]) -> Result<Vec<NewLine>, AppError> {
     request_body = EntryInput,
     responses(
         (status = 201, body = JournalEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the period is closed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "unbalanced or invalid lines", body = Problem, content_type = "application/problem+json"),
     )
@@ -268,12 +258,7 @@ async fn post_entry(
     request_body = ReverseInput,
     responses(
         (status = 201, body = JournalEntry),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already reversed, or the period is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/journal/{id}/reverse")]

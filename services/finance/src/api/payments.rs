@@ -62,10 +62,6 @@ fn find(conn: &mut PgConnection, id: Uuid) -> Result<Payment, AppError> {
     params(PaymentQuery),
     responses(
         (status = 200, body = PaymentPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/payments")]
@@ -116,10 +112,6 @@ async fn list_payments(
     params(("id" = Uuid, Path, description = "payment id")),
     responses(
         (status = 200, body = Payment),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/payments/{id}")]
@@ -141,12 +133,7 @@ async fn get_payment(
     request_body = PayInput,
     responses(
         (status = 200, body = Payment),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already paid, or the period is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/payments/{id}/pay")]

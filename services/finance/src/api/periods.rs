@@ -28,8 +28,6 @@ fn valid_period(p: &str) -> bool {
     tag = "periods",
     responses(
         (status = 200, body = Vec<Period>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/periods")]
@@ -50,11 +48,7 @@ async fn list_periods(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<w
     params(("period" = String, Path, description = "`yyyy-mm`")),
     responses(
         (status = 200, body = Period),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/periods/{period}/close")]

@@ -9,7 +9,7 @@ use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate};
 use erp_auth::CurrentUser;
 use erp_money::Currency;
-use erp_problem::{AppError, Problem, Validator};
+use erp_problem::{AppError, Validator};
 use erp_server::AppContext;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -55,10 +55,6 @@ pub struct TrialBalance {
     params(TrialBalanceQuery),
     responses(
         (status = 200, body = TrialBalance),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/trial-balance")]
@@ -166,10 +162,6 @@ fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
     params(AgingQuery),
     responses(
         (status = 200, body = AgingReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/receivables-aging")]
@@ -201,10 +193,6 @@ async fn receivables_aging(
     params(AgingQuery),
     responses(
         (status = 200, body = AgingReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/payables-aging")]
@@ -231,10 +219,6 @@ async fn payables_aging(
     params(PeriodQuery),
     responses(
         (status = 200, body = ProfitAndLoss),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/profit-and-loss")]
@@ -260,10 +244,6 @@ async fn profit_and_loss(
     params(PeriodQuery),
     responses(
         (status = 200, body = GrossMargin),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/gross-margin")]
@@ -296,10 +276,6 @@ async fn gross_margin(
     params(PeriodQuery),
     responses(
         (status = 200, body = VatReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/vat")]

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use erp_auth::{CurrentUser, Role};
-use erp_problem::{AppError, Json, Problem, Validator};
+use erp_problem::{AppError, Json, Validator};
 use erp_server::AppContext;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -40,8 +40,6 @@ pub struct CreatedApiKey {
     tag = "api-keys",
     responses(
         (status = 200, body = Vec<ApiKey>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/api-keys")]
@@ -62,10 +60,6 @@ async fn list_api_keys(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<
     request_body = CreateApiKey,
     responses(
         (status = 201, body = CreatedApiKey),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/api-keys")]
@@ -127,10 +121,6 @@ async fn create_api_key(
     params(("id" = Uuid, Path, description = "API key id")),
     responses(
         (status = 200, body = ApiKey),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/api-keys/{id}/revoke")]

@@ -104,9 +104,7 @@ fn open_session(ctx: &AppContext, conn: &mut PgConnection, row: &EmployeeRow) ->
     request_body = LoginRequest,
     responses(
         (status = 200, body = Session),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "wrong login or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/login")]
@@ -142,9 +140,6 @@ async fn login(ctx: web::Data<AppContext>, body: Json<LoginRequest>) -> Result<w
     request_body = RefreshRequest,
     responses(
         (status = 200, body = Session),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/refresh")]
@@ -182,8 +177,6 @@ async fn refresh(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Resu
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "signed out"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/logout")]
@@ -210,9 +203,6 @@ async fn logout(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Resul
     request_body = ApiKeyTokenRequest,
     responses(
         (status = 200, body = AccessToken),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/token")]
@@ -265,7 +255,6 @@ async fn api_key_token(
     tag = "auth",
     responses(
         (status = 200, body = Employee),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "the token is an API key's", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -284,9 +273,6 @@ async fn me(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<E
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "changed"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -327,7 +313,7 @@ async fn change_password(
 }
 
 /// The roles an employee or API key can hold.
-#[utoipa::path(tag = "auth", responses((status = 200, body = Vec<Role>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "auth", responses((status = 200, body = Vec<Role>)))]
 #[get("/api/v1/roles")]
 async fn roles(_user: CurrentUser) -> web::Json<Vec<Role>> {
     web::Json(Role::ALL.to_vec())

@@ -111,7 +111,7 @@ fn check_references(
 
 #[utoipa::path(
     tag = "departments",
-    responses((status = 200, body = Vec<Department>), (status = 401, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<Department>))
 )]
 #[get("/api/v1/departments")]
 async fn list_departments(
@@ -124,7 +124,7 @@ async fn list_departments(
 /// The departments as a tree.
 #[utoipa::path(
     tag = "departments",
-    responses((status = 200, body = Vec<DepartmentNode>), (status = 401, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<DepartmentNode>))
 )]
 #[get("/api/v1/departments/tree")]
 async fn department_tree(
@@ -140,9 +140,6 @@ async fn department_tree(
     params(("id" = Uuid, Path, description = "department id")),
     responses(
         (status = 200, body = Department),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/departments/{id}")]
@@ -163,11 +160,7 @@ async fn get_department(
     request_body = CreateDepartment,
     responses(
         (status = 201, body = Department),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/departments")]
@@ -207,12 +200,7 @@ async fn create_department(
     request_body = UpdateDepartment,
     responses(
         (status = 200, body = Department),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/departments/{id}")]

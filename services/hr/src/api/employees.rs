@@ -113,8 +113,6 @@ fn check_references(
     params(EmployeeQuery),
     responses(
         (status = 200, body = EmployeePage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/employees")]
@@ -165,9 +163,6 @@ async fn list_employees(
     params(("id" = Uuid, Path, description = "employee id")),
     responses(
         (status = 200, body = Employee),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/employees/{id}")]
@@ -189,11 +184,7 @@ async fn get_employee(
     request_body = CreateEmployee,
     responses(
         (status = 201, body = Employee),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the code or e-mail is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/employees")]
@@ -260,12 +251,7 @@ async fn create_employee(
     request_body = UpdateEmployee,
     responses(
         (status = 200, body = Employee),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version or e-mail taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/employees/{id}")]
@@ -346,10 +332,6 @@ async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -
     params(("id" = Uuid, Path, description = "employee id")),
     responses(
         (status = 200, body = Employee),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "an employee cannot deactivate themselves", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -375,10 +357,6 @@ async fn deactivate_employee(
     params(("id" = Uuid, Path, description = "employee id")),
     responses(
         (status = 200, body = Employee),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/employees/{id}/activate")]
@@ -402,11 +380,6 @@ async fn activate_employee(
     request_body = SetPassword,
     responses(
         (status = 204, description = "set"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/employees/{id}/password")]
@@ -449,8 +422,6 @@ pub struct Republished {
     tag = "employees",
     responses(
         (status = 200, body = Republished),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/employees/republish")]

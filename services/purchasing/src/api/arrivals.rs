@@ -150,10 +150,6 @@ fn match_lines<'a>(
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = Vec<ArrivalDetail>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-orders/{id}/arrivals")]
@@ -182,9 +178,6 @@ async fn list_arrivals(
     params(("id" = Uuid, Path, description = "arrival id")),
     responses(
         (status = 200, body = ArrivalDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/arrivals/{id}")]
@@ -209,10 +202,6 @@ async fn get_arrival(
     request_body = ArrivalInput,
     responses(
         (status = 201, body = ArrivalDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not open for receipt", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "a quantity beyond the over-receipt tolerance, or another invalid value", body = Problem, content_type = "application/problem+json"),
     )
@@ -368,8 +357,6 @@ pub fn remind_overdue_arrivals(conn: &mut PgConnection, today: NaiveDate, meta: 
     tag = "arrivals",
     responses(
         (status = 200, body = RemindersSent),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-orders/arrival-reminders")]

@@ -267,10 +267,6 @@ fn match_lines<'a>(order_lines: &'a [OrderLine], lines: &[InvoiceLineInput]) -> 
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = Vec<InvoiceDetail>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-orders/{id}/invoices")]
@@ -303,12 +299,7 @@ async fn list_order_invoices(
     request_body = InvoiceInput,
     responses(
         (status = 201, description = "matched or blocked: see `status` and `mismatches`", body = InvoiceDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the supplier's invoice number is already recorded, or the order is not open", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-orders/{id}/invoices")]
@@ -450,10 +441,6 @@ async fn record_invoice(
     params(InvoiceQuery),
     responses(
         (status = 200, body = InvoicePage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/supplier-invoices")]
@@ -507,9 +494,6 @@ async fn list_invoices(
     params(("id" = Uuid, Path, description = "supplier invoice id")),
     responses(
         (status = 200, body = InvoiceDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/supplier-invoices/{id}")]
@@ -599,12 +583,7 @@ async fn decide(
     request_body = InvoiceDecision,
     responses(
         (status = 200, body = InvoiceDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the invoice is not blocked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/supplier-invoices/{id}/accept")]
@@ -627,12 +606,7 @@ async fn accept_invoice(
     request_body = InvoiceDecision,
     responses(
         (status = 200, body = InvoiceDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the invoice is not blocked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/supplier-invoices/{id}/reject")]
@@ -654,10 +628,6 @@ async fn reject_invoice(
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = OrderSettlement),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-orders/{id}/settlement")]
@@ -713,7 +683,6 @@ async fn order_settlement(
     tag = "supplier invoices",
     responses(
         (status = 200, body = ToleranceRow),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/settlement-tolerances")]
@@ -729,10 +698,6 @@ async fn get_tolerances(ctx: web::Data<AppContext>, _user: CurrentUser) -> Resul
     request_body = TolerancesInput,
     responses(
         (status = 200, body = ToleranceRow),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/settlement-tolerances")]

@@ -410,10 +410,6 @@ fn currency_or_error(code: &str, errors: &mut Vec<FieldError>) -> Currency {
     params(OrderQuery),
     responses(
         (status = 200, body = OrderPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-orders")]
@@ -462,8 +458,6 @@ async fn list_purchase_orders(
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or not yours to see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -486,9 +480,6 @@ async fn get_purchase_order(
     request_body = OrderInput,
     responses(
         (status = 201, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid values; unknown or inactive item or supplier", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -591,12 +582,7 @@ fn add_ordered(c: &mut PgConnection, request_line_id: Uuid, delta: Decimal, fiel
     request_body = FromRequestInput,
     responses(
         (status = 201, body = CreatedOrders),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the request or its supplier selection is not approved, the supplier is inactive, or nothing is left to order", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-requests/{id}/orders")]
@@ -753,12 +739,7 @@ async fn orders_from_purchase_request(
     request_body = OrderInput,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not a draft, or stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/purchase-orders/{id}")]
@@ -929,10 +910,6 @@ pub(crate) fn approved_event(c: &mut PgConnection, o: &PurchaseOrder) -> Result<
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not a draft", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -999,12 +976,8 @@ async fn decide(
     request_body = Comment,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not the approver of this step, or one's own order", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not waiting for approval, already decided, or a later step", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-orders/{id}/approve")]
@@ -1025,12 +998,8 @@ async fn approve_purchase_order(
     request_body = Comment,
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not the approver of this step, or one's own order", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not waiting for approval, already decided, or a later step", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-orders/{id}/reject")]
@@ -1051,10 +1020,6 @@ async fn reject_purchase_order(
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not approved", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1082,10 +1047,6 @@ async fn send_purchase_order(
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = OrderDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "goods were received, or already cancelled", body = Problem, content_type = "application/problem+json"),
     )
 )]

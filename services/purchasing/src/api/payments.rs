@@ -151,10 +151,6 @@ fn open_for_payment(status: OrderStatus) -> bool {
     params(("id" = Uuid, Path, description = "purchase order id")),
     responses(
         (status = 200, body = Vec<PaymentRequest>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-orders/{id}/payment-requests")]
@@ -186,12 +182,7 @@ async fn list_order_payment_requests(
     request_body = PaymentRequestInput,
     responses(
         (status = 201, body = PaymentRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the order is not approved, sent or received", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-orders/{id}/payment-requests")]
@@ -267,10 +258,6 @@ async fn request_payment(
     params(PaymentRequestQuery),
     responses(
         (status = 200, body = PaymentRequestPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/payment-requests")]
@@ -324,9 +311,6 @@ async fn list_payment_requests(
     params(("id" = Uuid, Path, description = "payment request id")),
     responses(
         (status = 200, body = PaymentRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/payment-requests/{id}")]
@@ -448,12 +432,7 @@ async fn decide(
     request_body = PaymentDecision,
     responses(
         (status = 200, body = PaymentRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already decided, or the order is cancelled", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/payment-requests/{id}/approve")]
@@ -475,12 +454,7 @@ async fn approve_payment_request(
     request_body = PaymentDecision,
     responses(
         (status = 200, body = PaymentRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already decided", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/payment-requests/{id}/reject")]

@@ -285,10 +285,6 @@ fn wrong_state(detail: String) -> AppError {
     request_body = QuotationInput,
     responses(
         (status = 201, body = QuotationDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the supplier already quoted, the request is not approved, or a supplier is chosen already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid values; a line not of the request; unknown or inactive supplier", body = Problem, content_type = "application/problem+json"),
     )
@@ -435,9 +431,6 @@ async fn create_supplier_quotation(
     params(("id" = Uuid, Path, description = "purchase request id")),
     responses(
         (status = 200, body = QuotationList),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-requests/{id}/quotations")]
@@ -600,9 +593,6 @@ fn comparison(c: &mut PgConnection, r: &PurchaseRequest) -> Result<Comparison, A
     params(("id" = Uuid, Path, description = "purchase request id")),
     responses(
         (status = 200, body = Comparison),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-requests/{id}/quotations/comparison")]
@@ -654,8 +644,6 @@ fn selection_detail(c: &mut PgConnection, r: &PurchaseRequest) -> Result<Selecti
     params(("id" = Uuid, Path, description = "purchase request id")),
     responses(
         (status = 200, body = SelectionDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown request, or no supplier chosen yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -684,10 +672,6 @@ async fn get_supplier_selection(
     request_body = SelectionInput,
     responses(
         (status = 201, body = SelectionDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the request is not approved, or a selection waits for review or is approved", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "fewer than three quotations and no reason; not a quotation of the request", body = Problem, content_type = "application/problem+json"),
     )
@@ -847,12 +831,8 @@ async fn decide(
     request_body = Comment,
     responses(
         (status = 200, body = SelectionDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not project control, or one's own selection", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not waiting for review", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-requests/{id}/selection/approve")]
@@ -873,12 +853,8 @@ async fn approve_supplier_selection(
     request_body = Comment,
     responses(
         (status = 200, body = SelectionDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not project control, or one's own selection", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not waiting for review", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-requests/{id}/selection/reject")]

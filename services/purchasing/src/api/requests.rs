@@ -421,10 +421,6 @@ fn errors_of(v: Validator) -> Vec<FieldError> {
     params(RequestQuery),
     responses(
         (status = 200, body = RequestPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/purchase-requests")]
@@ -507,8 +503,6 @@ async fn list_purchase_requests(
     params(("id" = Uuid, Path, description = "purchase request id")),
     responses(
         (status = 200, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or not yours to see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -534,9 +528,6 @@ async fn get_purchase_request(
     request_body = RequestInput,
     responses(
         (status = 201, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid values; unknown or inactive item", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -585,12 +576,7 @@ async fn create_purchase_request(
     request_body = RequestInput,
     responses(
         (status = 200, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not a draft, or stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/purchase-requests/{id}")]
@@ -661,10 +647,6 @@ pub(crate) fn set_request_status(c: &mut PgConnection, id: Uuid, status: Request
     params(("id" = Uuid, Path, description = "purchase request id")),
     responses(
         (status = 200, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not a draft", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "an item was deactivated since", body = Problem, content_type = "application/problem+json"),
     )
@@ -747,12 +729,8 @@ async fn decide(
     request_body = Comment,
     responses(
         (status = 200, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not the approver of this step, or one's own request", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not waiting for approval, or already decided", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-requests/{id}/approve")]
@@ -773,12 +751,8 @@ async fn approve_purchase_request(
     request_body = Comment,
     responses(
         (status = 200, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not the approver of this step, or one's own request", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not waiting for approval, or already decided", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/purchase-requests/{id}/reject")]
@@ -800,10 +774,6 @@ async fn reject_purchase_request(
     params(("id" = Uuid, Path, description = "purchase request id")),
     responses(
         (status = 200, body = RequestDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already ordered, rejected or cancelled", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -209,9 +209,6 @@ fn load(c: &mut PgConnection, id: Uuid) -> Result<Supplier, AppError> {
     params(SupplierQuery),
     responses(
         (status = 200, body = SupplierPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/suppliers")]
@@ -269,9 +266,6 @@ async fn list_suppliers(
     params(("id" = Uuid, Path, description = "supplier id")),
     responses(
         (status = 200, body = Supplier),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/suppliers/{id}")]
@@ -289,11 +283,7 @@ async fn get_supplier(
     request_body = SupplierInput,
     responses(
         (status = 201, body = Supplier),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/suppliers")]
@@ -337,12 +327,7 @@ async fn create_supplier(
     request_body = SupplierInput,
     responses(
         (status = 200, body = Supplier),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version or code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/suppliers/{id}")]
@@ -401,10 +386,6 @@ async fn update_supplier(
     params(("id" = Uuid, Path, description = "supplier id")),
     responses(
         (status = 200, body = Supplier),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/suppliers/{id}/deactivate")]

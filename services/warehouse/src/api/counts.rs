@@ -104,7 +104,7 @@ fn lock(c: &mut PgConnection, id: Uuid) -> Result<StockCount, AppError> {
 
 #[utoipa::path(
     tag = "stock-counts",
-    responses((status = 200, body = Vec<StockCount>), (status = 401, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<StockCount>))
 )]
 #[get("/api/v1/stock-counts")]
 async fn list_counts(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Json<Vec<StockCount>>, AppError> {
@@ -124,9 +124,6 @@ async fn list_counts(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<w
     params(("id" = Uuid, Path, description = "stock count id")),
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/stock-counts/{id}")]
@@ -145,10 +142,6 @@ async fn get_count(
     request_body = NewCount,
     responses(
         (status = 201, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts")]
@@ -250,12 +243,7 @@ async fn create_count(
     request_body = RecordCount,
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/stock-counts/{id}/lines")]
@@ -370,10 +358,6 @@ fn took_part(count: &StockCount, lines: &[CountLine], actor: &str) -> bool {
     params(("id" = Uuid, Path, description = "stock count id")),
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "lines not counted yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -417,12 +401,8 @@ async fn submit_count(
     request_body = Decision,
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not a manager, or approving one's own count", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already decided, or stock moved below the counted variance", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts/{id}/approve")]
@@ -517,12 +497,7 @@ async fn approve_count(
     request_body = Decision,
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts/{id}/reject")]
@@ -554,10 +529,6 @@ async fn reject_count(
     params(("id" = Uuid, Path, description = "stock count id")),
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -99,9 +99,6 @@ pub struct CancelInbound {
     params(InboundQuery),
     responses(
         (status = 200, body = InboundPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/inbound-notes")]
@@ -158,9 +155,6 @@ fn detail(c: &mut PgConnection, id: Uuid) -> Result<InboundNoteDetail, AppError>
     params(("id" = Uuid, Path, description = "inbound note id")),
     responses(
         (status = 200, body = InboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/inbound-notes/{id}")]
@@ -179,10 +173,6 @@ async fn get_inbound_note(
     request_body = NewReturn,
     responses(
         (status = 201, body = InboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/inbound-notes")]
@@ -379,12 +369,7 @@ fn confirm(
     request_body = ConfirmInbound,
     responses(
         (status = 200, body = InboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the note is no longer open", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/inbound-notes/{id}/confirm")]
@@ -411,12 +396,7 @@ async fn confirm_inbound_note(
     request_body = CancelInbound,
     responses(
         (status = 200, body = InboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/inbound-notes/{id}/cancel")]

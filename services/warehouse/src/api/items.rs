@@ -110,8 +110,6 @@ pub struct ItemPage {
     params(ItemQuery),
     responses(
         (status = 200, body = ItemPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/items")]
@@ -159,9 +157,6 @@ async fn list_items(
     params(("id" = Uuid, Path, description = "item id")),
     responses(
         (status = 200, body = Item),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/items/{id}")]
@@ -183,11 +178,7 @@ async fn get_item(
     request_body = ItemInput,
     responses(
         (status = 201, body = Item),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the SKU is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/items")]
@@ -232,12 +223,7 @@ async fn create_item(
     request_body = ItemInput,
     responses(
         (status = 200, body = Item),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version or SKU taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/items/{id}")]
@@ -322,10 +308,6 @@ async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -
     params(("id" = Uuid, Path, description = "item id")),
     responses(
         (status = 200, body = Item),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/items/{id}/deactivate")]
@@ -345,10 +327,6 @@ async fn deactivate_item(
     params(("id" = Uuid, Path, description = "item id")),
     responses(
         (status = 200, body = Item),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/items/{id}/activate")]

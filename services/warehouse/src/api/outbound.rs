@@ -105,9 +105,6 @@ fn statuses() -> [&'static str; 4] {
     params(NoteQuery),
     responses(
         (status = 200, body = OutboundPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/outbound-notes")]
@@ -168,9 +165,6 @@ fn detail(c: &mut PgConnection, id: Uuid) -> Result<OutboundNoteDetail, AppError
     params(("id" = Uuid, Path, description = "outbound note id")),
     responses(
         (status = 200, body = OutboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/outbound-notes/{id}")]
@@ -189,10 +183,6 @@ async fn get_outbound_note(
     request_body = NewOutbound,
     responses(
         (status = 201, body = OutboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/outbound-notes")]
@@ -449,12 +439,7 @@ fn insufficient(shortages: Vec<(usize, Shortage)>) -> AppError {
     request_body = ConfirmOutbound,
     responses(
         (status = 200, body = OutboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "insufficient stock, or the note is no longer open", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/outbound-notes/{id}/confirm")]
@@ -482,12 +467,7 @@ async fn confirm_outbound_note(
     request_body = CancelRest,
     responses(
         (status = 200, body = OutboundNoteDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/outbound-notes/{id}/cancel-rest")]

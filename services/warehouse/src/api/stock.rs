@@ -82,8 +82,6 @@ pub struct BalanceQuery {
     params(BalanceQuery),
     responses(
         (status = 200, body = Vec<Balance>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/stock")]
@@ -135,8 +133,6 @@ pub struct MovementPage {
     params(MovementQuery),
     responses(
         (status = 200, body = MovementPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/stock/movements")]
@@ -301,11 +297,7 @@ fn movements_of(c: &mut PgConnection, source_id: Uuid) -> Result<Vec<Movement>, 
     request_body = NewTransfer,
     responses(
         (status = 201, body = StockDocument),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "insufficient stock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock/transfers")]
@@ -394,11 +386,7 @@ async fn create_transfer(
     request_body = NewAdjustment,
     responses(
         (status = 201, body = StockDocument),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "insufficient stock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock/adjustments")]
@@ -461,8 +449,6 @@ pub struct LedgerCheck {
     tag = "stock",
     responses(
         (status = 200, body = LedgerCheck),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/stock/ledger-check")]
@@ -488,8 +474,6 @@ pub struct Rebuilt {
     tag = "stock",
     responses(
         (status = 200, body = Rebuilt),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock/rebuild")]
@@ -550,9 +534,6 @@ pub struct StaleStock {
     params(StaleQuery),
     responses(
         (status = 200, body = Vec<StaleStock>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/reports/stale-stock")]

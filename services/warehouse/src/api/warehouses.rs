@@ -53,7 +53,7 @@ fn validate(w: &WarehouseInput) -> Result<(), AppError> {
 
 #[utoipa::path(
     tag = "warehouses",
-    responses((status = 200, body = Vec<Warehouse>), (status = 401, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<Warehouse>))
 )]
 #[get("/api/v1/warehouses")]
 async fn list_warehouses(
@@ -75,9 +75,6 @@ async fn list_warehouses(
     params(("id" = Uuid, Path, description = "warehouse id")),
     responses(
         (status = 200, body = Warehouse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/warehouses/{id}")]
@@ -109,11 +106,7 @@ fn clear_default(c: &mut PgConnection, except: Uuid) -> Result<(), AppError> {
     request_body = WarehouseInput,
     responses(
         (status = 201, body = Warehouse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/warehouses")]
@@ -154,12 +147,7 @@ async fn create_warehouse(
     request_body = WarehouseInput,
     responses(
         (status = 200, body = Warehouse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/warehouses/{id}")]

@@ -1,0 +1,224 @@
+//! The one way a document goes through approval. A document type implements [`Approvable`]
+//! (its type name, how it is locked, its facts for the matrix, what happens when it is
+//! submitted, approved or rejected); [`submit_document`], [`decide_document`] and
+//! [`withdraw_pending`] run the lifecycle inside the caller's transaction, and
+//! [`decision_endpoints!`](crate::decision_endpoints) generates its approve and reject
+//! endpoints. docs/architecture.md walks through adding one.
+
+use crate::db::{self, Submission, Verdict};
+use crate::domain::{Facts, RequestStatus};
+use crate::schema::approval_requests;
+use diesel::prelude::*;
+use erp_auth::CurrentUser;
+use erp_bus::EventMeta;
+use erp_problem::AppError;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A document that needs a decision before it takes effect.
+pub trait Approvable: Sized {
+    /// Its name in the authority matrix and on approval requests (`quotation`).
+    const DOCUMENT_TYPE: &'static str;
+    /// What people call it, for messages ("quotation", "purchase order").
+    const NAME: &'static str;
+
+    /// Locks the document (`FOR UPDATE`) by id, without visibility checks: approvers are
+    /// found by role, and the engine checks them. Unknown is a 404.
+    fn lock(conn: &mut diesel::PgConnection, id: Uuid) -> Result<Self, AppError>;
+    /// Its id.
+    fn id(&self) -> Uuid;
+    /// Its state's name, for a wrong-state message.
+    fn state_name(&self) -> &'static str;
+    /// Whether it waits for a decision now.
+    fn is_pending(&self) -> bool;
+    /// The facts the authority matrix is evaluated on, for `submitter`.
+    fn facts(&self, submitter: &CurrentUser) -> Facts;
+    /// After the request was recorded: the document moves to its pending state and keeps the
+    /// request. When no rule applied, [`Approvable::approved`] follows at once.
+    fn submitted(&self, conn: &mut diesel::PgConnection, submission: &Submission, meta: &EventMeta)
+    -> Result<(), AppError>;
+    /// The last step approved it: it takes effect (state, events, follow-up documents).
+    fn approved(&self, conn: &mut diesel::PgConnection, approver: &CurrentUser, meta: &EventMeta)
+    -> Result<(), AppError>;
+    /// A step rejected it.
+    fn rejected(&self, conn: &mut diesel::PgConnection, approver: &CurrentUser, meta: &EventMeta)
+    -> Result<(), AppError>;
+    /// Extra checks on who may decide, beyond the matrix (e.g. nobody who counted the stock
+    /// approves the count). None by default.
+    fn check_approver(&self, _conn: &mut diesel::PgConnection, _approver: &CurrentUser) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
+/// Submits a locked document whose own state allows submitting: the matrix decides who must
+/// approve; with no rule that applies it is approved at once.
+pub fn submit_document<D: Approvable>(
+    conn: &mut diesel::PgConnection,
+    document: &D,
+    submitter: &CurrentUser,
+    meta: &EventMeta,
+) -> Result<Submission, AppError> {
+    let submission = db::submit(conn, &document.facts(submitter), meta)?;
+    document.submitted(conn, &submission, meta)?;
+    if submission.auto_approved {
+        D::lock(conn, document.id())?.approved(conn, submitter, meta)?;
+    }
+    Ok(submission)
+}
+
+/// Records `approver`'s decision on the document's pending request; the document moves when
+/// the chain ends. A document not waiting for a decision is a 409.
+pub fn decide_document<D: Approvable>(
+    conn: &mut diesel::PgConnection,
+    id: Uuid,
+    approver: &CurrentUser,
+    approve: bool,
+    comment: Option<&str>,
+    meta: &EventMeta,
+) -> Result<Verdict, AppError> {
+    let document = D::lock(conn, id)?;
+    if !document.is_pending() {
+        return Err(AppError::Conflict {
+            slug: "wrong-state",
+            detail: format!(
+                "the {} is {}, not waiting for approval",
+                D::NAME,
+                document.state_name()
+            ),
+        });
+    }
+    document.check_approver(conn, approver)?;
+    let verdict = db::decide(conn, (D::DOCUMENT_TYPE, id), approver, approve, comment, meta)?.verdict();
+    match verdict {
+        Verdict::Pending => {}
+        Verdict::Approved => document.approved(conn, approver, meta)?,
+        Verdict::Rejected => document.rejected(conn, approver, meta)?,
+    }
+    Ok(verdict)
+}
+
+/// Withdraws the document's pending request, if it has one (a pending document cancelled or
+/// taken back to change): the approvers' inbox items close. Returns whether one was pending.
+pub fn withdraw_pending<D: Approvable>(
+    conn: &mut diesel::PgConnection,
+    id: Uuid,
+    by: &CurrentUser,
+    meta: &EventMeta,
+) -> Result<bool, AppError> {
+    withdraw_pending_of(conn, D::DOCUMENT_TYPE, id, by, meta)
+}
+
+/// [`withdraw_pending`] by document type name, for a document with two kinds of approval.
+pub fn withdraw_pending_of(
+    conn: &mut diesel::PgConnection,
+    document_type: &str,
+    id: Uuid,
+    by: &CurrentUser,
+    meta: &EventMeta,
+) -> Result<bool, AppError> {
+    let pending: Option<Uuid> = approval_requests::table
+        .filter(approval_requests::document_type.eq(document_type))
+        .filter(approval_requests::document_id.eq(id))
+        .filter(approval_requests::status.eq(RequestStatus::Pending.as_str()))
+        .select(approval_requests::id)
+        .first(conn)
+        .optional()?;
+    if pending.is_none() {
+        return Ok(false);
+    }
+    db::withdraw(conn, document_type, id, by, meta)?;
+    Ok(true)
+}
+
+/// The body of an approve or reject call.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct Comment {
+    pub comment: Option<String>,
+}
+
+/// Generates a document's `approve` and `reject` endpoints (utoipa needs concrete handlers).
+/// Each calls `$decide(conn, id, &user, approve, comment, &meta)` (an application function
+/// that runs [`decide_document`] and returns the document's detail) in one transaction. Doc
+/// comments before an endpoint's name become its summary.
+///
+/// ```ignore
+/// erp_approval::decision_endpoints! {
+///     tag: "quotations", id: "quotation id", body: QuotationDetail,
+///     decide: app::quotations::decide,
+///     approve: /// Approves the step waiting for the caller.
+///         approve_quotation = "/api/v1/quotations/{id}/approve",
+///     reject: reject_quotation = "/api/v1/quotations/{id}/reject",
+///     forbidden: "not the approver of this step, or one's own quotation",
+///     conflict: "not waiting for approval, or already decided",
+/// }
+/// ```
+#[macro_export]
+macro_rules! decision_endpoints {
+    (
+        tag: $tag:literal, id: $id_doc:literal, body: $body:ty,
+        decide: $decide:path,
+        approve: $(#[$approve_doc:meta])* $approve:ident = $approve_path:literal,
+        reject: $(#[$reject_doc:meta])* $reject:ident = $reject_path:literal,
+        forbidden: $forbidden:literal,
+        conflict: $conflict:literal $(,)?
+    ) => {
+        $(#[$approve_doc])*
+        #[utoipa::path(
+            post,
+            path = $approve_path,
+            tag = $tag,
+            params(("id" = uuid::Uuid, Path, description = $id_doc)),
+            request_body = $crate::Comment,
+            responses(
+                (status = 200, body = $body),
+                (status = 403, description = $forbidden, body = erp_problem::Problem, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = erp_problem::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[actix_web::post($approve_path)]
+        async fn $approve(
+            ctx: actix_web::web::Data<erp_server::AppContext>,
+            user: erp_auth::CurrentUser,
+            id: actix_web::web::Path<uuid::Uuid>,
+            body: erp_problem::Json<$crate::Comment>,
+        ) -> Result<actix_web::web::Json<$body>, erp_problem::AppError> {
+            let meta = ctx.event_meta(&user);
+            let (id, comment) = (id.into_inner(), body.into_inner().comment);
+            let detail = erp_db::transaction(&ctx.pool, move |c| {
+                $decide(c, id, &user, true, comment.as_deref(), &meta)
+            })
+            .await?;
+            Ok(actix_web::web::Json(detail))
+        }
+
+        $(#[$reject_doc])*
+        #[utoipa::path(
+            post,
+            path = $reject_path,
+            tag = $tag,
+            params(("id" = uuid::Uuid, Path, description = $id_doc)),
+            request_body = $crate::Comment,
+            responses(
+                (status = 200, body = $body),
+                (status = 403, description = $forbidden, body = erp_problem::Problem, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = erp_problem::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[actix_web::post($reject_path)]
+        async fn $reject(
+            ctx: actix_web::web::Data<erp_server::AppContext>,
+            user: erp_auth::CurrentUser,
+            id: actix_web::web::Path<uuid::Uuid>,
+            body: erp_problem::Json<$crate::Comment>,
+        ) -> Result<actix_web::web::Json<$body>, erp_problem::AppError> {
+            let meta = ctx.event_meta(&user);
+            let (id, comment) = (id.into_inner(), body.into_inner().comment);
+            let detail = erp_db::transaction(&ctx.pool, move |c| {
+                $decide(c, id, &user, false, comment.as_deref(), &meta)
+            })
+            .await?;
+            Ok(actix_web::web::Json(detail))
+        }
+    };
+}
