@@ -17,16 +17,15 @@ const STANDARD: [(&str, &str); 5] = [
     ("422", "invalid values: `errors` names each field and why"),
 ];
 
-/// Adds the standard problems to every operation that can give them and has not described them
-/// itself: 400 and 422 to all but the parameterless open ones, 401 and 403 to the ones that need
-/// a token, 404 to the ones with a path parameter; the other responses without a description
-/// get their status's reason phrase.
+/// Adds the standard problems to every operation that has not described them itself: all five
+/// to the ones that need a token (an id in a body can be unknown as well as one in the path);
+/// 400, 401 and 422 to the open ones that take input (a bad credential is a 401 there); none to
+/// the open ones without input. Responses without a description get their status's reason phrase.
 pub fn describe(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
     components.schemas.insert(Problem::name().into_owned(), Problem::schema());
     components.schemas.insert(FieldError::name().into_owned(), FieldError::schema());
-    for (path, item) in api.paths.paths.iter_mut() {
-        let has_path_param = path.contains('{');
+    for item in api.paths.paths.values_mut() {
         let ops = [
             &mut item.get,
             &mut item.put,
@@ -38,25 +37,21 @@ pub fn describe(mut api: OpenApi) -> OpenApi {
             &mut item.trace,
         ];
         for op in ops.into_iter().flatten() {
-            add_standard(op, has_path_param);
+            add_standard(op);
             describe_plain(op);
         }
     }
     api
 }
 
-fn add_standard(op: &mut Operation, has_path_param: bool) {
+fn add_standard(op: &mut Operation) {
     let open = op
         .security
         .as_ref()
         .is_some_and(|s| s.iter().all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({}))));
     let takes_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     for (status, description) in STANDARD {
-        let applies = match status {
-            "400" | "422" => takes_input || !open,
-            "401" | "403" => !open,
-            _ => has_path_param,
-        };
+        let applies = !open || (takes_input && matches!(status, "400" | "401" | "422"));
         if applies && !op.responses.responses.contains_key(status) {
             let response = ResponseBuilder::new()
                 .description(description)
