@@ -3,6 +3,7 @@
 //! mint tokens for given roles, call it over HTTP. Everything is dropped when the test ends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed set-up should panic
 
+pub mod fixtures;
 mod proxy;
 
 pub use proxy::TcpProxy;
