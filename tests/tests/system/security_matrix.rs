@@ -692,8 +692,8 @@ fn markdown(expanded: &[(&'static str, &Row)]) -> String {
     let mut md = String::from(
         "# Security matrix\n\n\
          Who may call each operation of each service. Generated from the table in \
-         `tests/tests/security_matrix.rs` (`WRITE_SECURITY_MATRIX=1 cargo nextest run -p erp-scenarios \
-         --test security_matrix`); that test calls every operation without a token (401), with a \
+         `tests/tests/system/security_matrix.rs` (`WRITE_SECURITY_MATRIX=1 cargo nextest run -p \
+         erp-scenarios --test system security_matrix::`); that test calls every operation without a token (401), with a \
          forged token (401) and as each role alone (an allowed role gets past authorisation, any \
          other gets the status in the last column).\n\n\
          - *public*: no token needed.\n\
