@@ -36,14 +36,26 @@ pub trait Approvable: Sized {
     fn facts(&self, submitter: &CurrentUser) -> Facts;
     /// After the request was recorded: the document moves to its pending state and keeps the
     /// request. When no rule applied, [`Approvable::approved`] follows at once.
-    fn submitted(&self, conn: &mut diesel::PgConnection, submission: &Submission, meta: &EventMeta)
-    -> Result<(), AppError>;
+    fn submitted(
+        &self,
+        conn: &mut diesel::PgConnection,
+        submission: &Submission,
+        meta: &EventMeta,
+    ) -> Result<(), AppError>;
     /// The last step approved it: it takes effect (state, events, follow-up documents).
-    fn approved(&self, conn: &mut diesel::PgConnection, approver: &CurrentUser, meta: &EventMeta)
-    -> Result<(), AppError>;
+    fn approved(
+        &self,
+        conn: &mut diesel::PgConnection,
+        approver: &CurrentUser,
+        meta: &EventMeta,
+    ) -> Result<(), AppError>;
     /// A step rejected it.
-    fn rejected(&self, conn: &mut diesel::PgConnection, approver: &CurrentUser, meta: &EventMeta)
-    -> Result<(), AppError>;
+    fn rejected(
+        &self,
+        conn: &mut diesel::PgConnection,
+        approver: &CurrentUser,
+        meta: &EventMeta,
+    ) -> Result<(), AppError>;
     /// Extra checks on who may decide, beyond the matrix (e.g. nobody who counted the stock
     /// approves the count). None by default.
     fn check_approver(&self, _conn: &mut diesel::PgConnection, _approver: &CurrentUser) -> Result<(), AppError> {
@@ -81,11 +93,7 @@ pub fn decide_document<D: Approvable>(
     if !document.is_pending() {
         return Err(AppError::Conflict {
             slug: "wrong-state",
-            detail: format!(
-                "the {} is {}, not waiting for approval",
-                D::NAME,
-                document.state_name()
-            ),
+            detail: format!("the {} is {}, not waiting for approval", D::NAME, document.state_name()),
         });
     }
     document.check_approver(conn, approver)?;
