@@ -167,8 +167,10 @@ impl TestService {
     /// Puts `people` in this service's employee directory, as hr's events would, all in one
     /// department (`KD`, "Phòng Kinh Doanh") where they have one.
     pub async fn add_to_directory(&self, people: &[&CurrentUser]) {
-        let rows: Vec<EmployeeChanged> =
-            people.iter().map(|p| employee_changed(p, "KD", "Phòng Kinh Doanh")).collect();
+        let rows: Vec<EmployeeChanged> = people
+            .iter()
+            .map(|p| employee_changed(p, "KD", "Phòng Kinh Doanh"))
+            .collect();
         self.apply_employees(rows).await;
     }
 
