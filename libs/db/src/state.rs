@@ -124,7 +124,10 @@ mod tests {
         assert!(Sample::parse("Draft").is_err());
         let e = Sample::parse_field("status", "nope").err().map(|e| e.to_problem());
         assert_eq!(e.map(|p| p.status), Some(422));
-        assert_eq!(serde_json::to_string(&Sample::PendingApproval).ok().as_deref(), Some("\"pending_approval\""));
+        assert_eq!(
+            serde_json::to_string(&Sample::PendingApproval).ok().as_deref(),
+            Some("\"pending_approval\"")
+        );
         assert_eq!(serde_json::from_str::<Sample>("\"draft\"").ok(), Some(Sample::Draft));
     }
 }

@@ -65,7 +65,11 @@ impl Currency {
         if amount <= rust_decimal::Decimal::ZERO {
             Some("must be greater than zero".to_owned())
         } else if amount.normalize().scale() > self.scale() {
-            Some(format!("must have at most {} decimal places in {}", self.scale(), self.code()))
+            Some(format!(
+                "must have at most {} decimal places in {}",
+                self.scale(),
+                self.code()
+            ))
         } else if amount >= rust_decimal::Decimal::from(10_000_000_000_000_000i64) {
             Some("is too large".to_owned())
         } else {

@@ -2,9 +2,9 @@
 //! list only the responses that mean something specific to them (docs/architecture.md).
 
 use erp_problem::{FieldError, Problem};
-use utoipa::{PartialSchema, ToSchema};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
+use utoipa::{PartialSchema, ToSchema};
 
 const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -23,8 +23,12 @@ const STANDARD: [(&str, &str); 5] = [
 /// the open ones without input. Responses without a description get their status's reason phrase.
 pub fn describe(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
-    components.schemas.insert(Problem::name().into_owned(), Problem::schema());
-    components.schemas.insert(FieldError::name().into_owned(), FieldError::schema());
+    components
+        .schemas
+        .insert(Problem::name().into_owned(), Problem::schema());
+    components
+        .schemas
+        .insert(FieldError::name().into_owned(), FieldError::schema());
     for item in api.paths.paths.values_mut() {
         let ops = [
             &mut item.get,
@@ -45,10 +49,10 @@ pub fn describe(mut api: OpenApi) -> OpenApi {
 }
 
 fn add_standard(op: &mut Operation) {
-    let open = op
-        .security
-        .as_ref()
-        .is_some_and(|s| s.iter().all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({}))));
+    let open = op.security.as_ref().is_some_and(|s| {
+        s.iter()
+            .all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
+    });
     let takes_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     for (status, description) in STANDARD {
         let applies = !open || (takes_input && matches!(status, "400" | "401" | "422"));
@@ -57,7 +61,9 @@ fn add_standard(op: &mut Operation) {
                 .description(description)
                 .content(
                     PROBLEM_JSON,
-                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
                 )
                 .build();
             op.responses.responses.insert(status.to_owned(), RefOr::T(response));
