@@ -4,10 +4,8 @@
 //! and the review of cashiers' entries.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use diesel::prelude::*;
 use erp_auth::Role;
 use erp_contracts::crm::OrderApproved;

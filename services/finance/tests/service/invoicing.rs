@@ -4,10 +4,8 @@
 //! margin and VAT with worked numbers in VND (no decimals) and CNY (cents).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use chrono::{Datelike, Duration as Days, NaiveDate};
-use common::*;
 use erp_contracts::crm::{
     DeliveredLine, OrderApproved, OrderApprovedLine, OutboundRequestLine, OutboundRequested, ShipmentDelivered,
 };
