@@ -1,134 +1,27 @@
 //! The idempotent consumer: manual acks, bounded prefetch, the inbox row written in the
 //! handler's transaction, retries through delay queues, then the dead-letter queue.
 
-use crate::schema::{bus_dead_letters, bus_inbox};
+use crate::delivery::*;
+use crate::handlers::*;
+use crate::schema::bus_dead_letters;
 use crate::topology::{self, dead_letter_queue, retry_queue};
 use crate::{
     ATTEMPT_HEADER, BusHealth, BusMetrics, BusSettings, ERROR_HEADER, Envelope, QUEUE_HEADER, backoff, bounded,
-    connection_lost, sleep_or_shutdown,
+    sleep_or_shutdown,
 };
 use diesel::prelude::*;
-use erp_contracts::Event;
 use erp_problem::AppError;
 use erp_telemetry::TraceContext;
 use futures_lite::StreamExt;
+use lapin::Channel;
 use lapin::message::Delivery;
-use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
-};
-use lapin::types::{AMQPValue, FieldTable, ShortString};
-use lapin::{BasicProperties, Channel};
-use std::collections::HashMap;
+use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, ConfirmSelectOptions};
+use lapin::types::FieldTable;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tracing::Instrument;
 use uuid::Uuid;
-
-#[derive(Debug, thiserror::Error)]
-pub enum HandlerError {
-    /// The message can never succeed (not our envelope, payload of the wrong shape): parked at
-    /// once, without retries.
-    #[error("poison message: {0}")]
-    Poison(String),
-    #[error(transparent)]
-    Failed(#[from] AppError),
-}
-
-impl From<diesel::result::Error> for HandlerError {
-    fn from(e: diesel::result::Error) -> Self {
-        HandlerError::Failed(e.into())
-    }
-}
-
-impl HandlerError {
-    /// The database is down: wait and redeliver without counting an attempt.
-    fn is_transient(&self) -> bool {
-        match self {
-            HandlerError::Failed(e) => e.to_problem().status == 503,
-            HandlerError::Poison(_) => false,
-        }
-    }
-}
-
-type HandlerFn = dyn Fn(&mut PgConnection, &Envelope) -> Result<(), HandlerError> + Send + Sync;
-
-/// Which event types this service handles, and how.
-#[derive(Default, Clone)]
-pub struct Subscriptions {
-    handlers: HashMap<String, Arc<HandlerFn>>,
-}
-
-impl Subscriptions {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Handles event type `E`; runs inside the transaction that also records the inbox row.
-    pub fn on<E, F>(self, handler: F) -> Self
-    where
-        E: Event + 'static,
-        F: Fn(&mut PgConnection, &Envelope, E) -> Result<(), HandlerError> + Send + Sync + 'static,
-    {
-        self.on_envelope(E::TYPE, move |conn, env| {
-            let event = env.decode::<E>()?;
-            handler(conn, env, event)
-        })
-    }
-
-    /// Handles an event type by its envelope alone.
-    pub fn on_envelope<F>(mut self, event_type: &str, handler: F) -> Self
-    where
-        F: Fn(&mut PgConnection, &Envelope) -> Result<(), HandlerError> + Send + Sync + 'static,
-    {
-        self.handlers.insert(event_type.to_owned(), Arc::new(handler));
-        self
-    }
-
-    pub fn routing_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.handlers.keys().cloned().collect();
-        keys.sort();
-        keys
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.handlers.is_empty()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Applied,
-    Duplicate,
-}
-
-/// Records the event in the inbox and runs the handler, in one transaction.
-fn apply(conn: &mut PgConnection, handler: &HandlerFn, env: &Envelope) -> Result<Outcome, HandlerError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let result = conn.transaction::<_, HandlerError, _>(|c| {
-            let inserted = diesel::insert_into(bus_inbox::table)
-                .values((
-                    bus_inbox::event_id.eq(env.id),
-                    bus_inbox::event_type.eq(&env.event_type),
-                ))
-                .on_conflict_do_nothing()
-                .execute(c)?;
-            if inserted == 0 {
-                return Ok(Outcome::Duplicate);
-            }
-            handler(c, env)?;
-            Ok(Outcome::Applied)
-        });
-        match result {
-            Err(HandlerError::Failed(e)) if e.is_retryable() && attempt < 4 => {
-                std::thread::sleep(Duration::from_millis(10 * attempt));
-            }
-            other => return other,
-        }
-    }
-}
 
 pub struct Consumer {
     settings: BusSettings,
@@ -136,77 +29,6 @@ pub struct Consumer {
     subs: Arc<Subscriptions>,
     health: Arc<BusHealth>,
     metrics: BusMetrics,
-}
-
-fn header<'a>(d: &'a Delivery, name: &str) -> Option<&'a AMQPValue> {
-    d.properties.headers().as_ref()?.inner().get(name)
-}
-
-fn header_u32(d: &Delivery, name: &str) -> Option<u32> {
-    match header(d, name)? {
-        AMQPValue::LongUInt(v) => Some(*v),
-        AMQPValue::LongInt(v) => u32::try_from(*v).ok(),
-        AMQPValue::LongLongInt(v) => u32::try_from(*v).ok(),
-        AMQPValue::ShortUInt(v) => Some(u32::from(*v)),
-        AMQPValue::ShortInt(v) => u32::try_from(*v).ok(),
-        _ => None,
-    }
-}
-
-fn header_text(d: &Delivery, name: &str) -> Option<String> {
-    match header(d, name)? {
-        AMQPValue::LongString(s) => Some(s.to_string()),
-        AMQPValue::ShortString(s) => Some(s.to_string()),
-        _ => None,
-    }
-}
-
-/// Reported when a consumer stream ends or the broker refused a message: reconnect.
-fn broken() -> lapin::Error {
-    connection_lost()
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}
-
-/// Same body and properties, headers updated: what goes to a retry queue or the DLQ.
-fn forward_properties(d: &Delivery, attempt: u32, error: &str, queue: &str) -> BasicProperties {
-    let mut headers = d.properties.headers().clone().unwrap_or_default();
-    headers.insert(ATTEMPT_HEADER.into(), AMQPValue::LongUInt(attempt));
-    headers.insert(ERROR_HEADER.into(), AMQPValue::LongString(truncate(error, 1000).into()));
-    headers.insert(QUEUE_HEADER.into(), AMQPValue::LongString(queue.into()));
-    let message_id = d
-        .properties
-        .message_id()
-        .clone()
-        .unwrap_or_else(|| ShortString::from(Uuid::now_v7().to_string()));
-    let mut props = BasicProperties::default()
-        .with_message_id(message_id)
-        .with_content_type("application/json".into())
-        .with_delivery_mode(2)
-        .with_headers(headers);
-    if let Some(t) = d.properties.kind() {
-        props = props.with_type(t.clone());
-    }
-    props
-}
-
-/// Publishes to a queue through the default exchange and waits for the broker's confirm.
-pub(crate) async fn publish_confirmed(
-    ch: &Channel,
-    queue: &str,
-    body: &[u8],
-    props: BasicProperties,
-) -> lapin::Result<bool> {
-    bounded("publish", async {
-        let confirm = ch
-            .basic_publish("".into(), queue.into(), BasicPublishOptions::default(), body, props)
-            .await?
-            .await?;
-        Ok(confirm.is_ack())
-    })
-    .await
 }
 
 impl Consumer {

@@ -1,6 +1,6 @@
 //! Listing and replaying parked messages.
 
-use crate::consumer::publish_confirmed;
+use crate::delivery::publish_confirmed;
 use crate::schema::bus_dead_letters;
 use crate::{ATTEMPT_HEADER, BusSettings, topology};
 use chrono::{DateTime, Utc};

@@ -4,13 +4,16 @@
 
 pub mod consumer;
 pub mod dead_letters;
+mod delivery;
+mod handlers;
 mod metrics;
 pub mod outbox;
 pub mod relay;
 pub mod schema;
 pub mod topology;
 
-pub use consumer::{Consumer, HandlerError, Subscriptions};
+pub use consumer::Consumer;
+pub use handlers::{HandlerError, Subscriptions};
 pub use metrics::BusMetrics;
 pub use outbox::enqueue;
 
