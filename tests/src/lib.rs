@@ -5,6 +5,7 @@
 
 pub mod flows;
 pub mod outage;
+mod process;
 pub mod system;
 
 /// Every service, in start order.
