@@ -6,7 +6,7 @@
 //! endpoints. docs/architecture.md walks through adding one.
 
 use crate::db::{self, Submission, Verdict};
-use crate::domain::{Facts, RequestStatus};
+use crate::domain::{Facts, RequestStatus, StepQuorum};
 use crate::schema::approval_requests;
 use diesel::prelude::*;
 use erp_auth::CurrentUser;
@@ -56,6 +56,9 @@ pub trait Approvable: Sized {
         approver: &CurrentUser,
         meta: &EventMeta,
     ) -> Result<(), AppError>;
+    /// Whether one holder of any role of a step decides it, or every role must (the default).
+    const QUORUM: StepQuorum = StepQuorum::EveryRole;
+
     /// Extra checks on who may decide, beyond the matrix (e.g. nobody who counted the stock
     /// approves the count). None by default.
     fn check_approver(&self, _conn: &mut diesel::PgConnection, _approver: &CurrentUser) -> Result<(), AppError> {
@@ -97,7 +100,16 @@ pub fn decide_document<D: Approvable>(
         });
     }
     document.check_approver(conn, approver)?;
-    let verdict = db::decide(conn, (D::DOCUMENT_TYPE, id), approver, approve, comment, meta)?.verdict();
+    let verdict = db::decide_with(
+        conn,
+        (D::DOCUMENT_TYPE, id),
+        approver,
+        approve,
+        comment,
+        meta,
+        D::QUORUM,
+    )?
+    .verdict();
     match verdict {
         Verdict::Pending => {}
         Verdict::Approved => document.approved(conn, approver, meta)?,
@@ -148,7 +160,8 @@ pub struct Comment {
 /// Generates a document's `approve` and `reject` endpoints (utoipa needs concrete handlers).
 /// Each calls `$decide(conn, id, &user, approve, comment, &meta)` (an application function
 /// that runs [`decide_document`] and returns the document's detail) in one transaction. Doc
-/// comments before an endpoint's name become its summary.
+/// comments before an endpoint's name become its summary. The calling module imports
+/// `actix_web::post`: the route attribute is named as utoipa recognises it.
 ///
 /// ```ignore
 /// erp_approval::decision_endpoints! {
@@ -184,7 +197,7 @@ macro_rules! decision_endpoints {
                 (status = 409, description = $conflict, body = erp_problem::Problem, content_type = "application/problem+json"),
             )
         )]
-        #[actix_web::post($approve_path)]
+        #[post($approve_path)]
         async fn $approve(
             ctx: actix_web::web::Data<erp_server::AppContext>,
             user: erp_auth::CurrentUser,
@@ -213,7 +226,7 @@ macro_rules! decision_endpoints {
                 (status = 409, description = $conflict, body = erp_problem::Problem, content_type = "application/problem+json"),
             )
         )]
-        #[actix_web::post($reject_path)]
+        #[post($reject_path)]
         async fn $reject(
             ctx: actix_web::web::Data<erp_server::AppContext>,
             user: erp_auth::CurrentUser,

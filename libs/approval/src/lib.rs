@@ -24,12 +24,14 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub use api::routes;
 pub use db::{
-    ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, Verdict, decide, document_history,
-    eligible_approvers, find, history, latest_for_document, pending_for, seed_rules, submit, withdraw,
+    ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, Verdict, decide, decide_with,
+    document_history, eligible_approvers, find, history, latest_for_document, pending_for, seed_rules, submit,
+    withdraw,
 };
 pub use document::{Approvable, Comment, decide_document, submit_document, withdraw_pending, withdraw_pending_of};
 pub use domain::{
-    ApprovalRule, Condition, Facts, PlannedStep, RequestAction, RequestStatus, RuleSeed, StepDecision, evaluate,
+    ApprovalRule, Condition, Facts, PlannedStep, RequestAction, RequestStatus, RuleSeed, StepDecision, StepQuorum,
+    evaluate,
 };
 pub use events::{ApprovalDecided, ApprovalRequested, Outcome};
 

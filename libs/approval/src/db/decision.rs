@@ -3,7 +3,7 @@
 use super::requests::*;
 use super::submission::*;
 use super::types::*;
-use crate::domain::{self, Next, PlannedStep, RequestAction, StepDecision, StepState};
+use crate::domain::{self, Next, PlannedStep, RequestAction, StepDecision, StepQuorum, StepState};
 use crate::events::{self, ApprovalDecided, Outcome};
 use crate::schema::{approval_requests, approval_steps};
 use chrono::Utc;
@@ -144,6 +144,19 @@ pub fn decide<'a>(
     comment: Option<&str>,
     meta: &EventMeta,
 ) -> Result<Decision, AppError> {
+    decide_with(conn, target, approver, approve, comment, meta, StepQuorum::EveryRole)
+}
+
+/// [`decide`] with the document type's rule for a step of several roles.
+pub fn decide_with<'a>(
+    conn: &mut PgConnection,
+    target: impl Into<RequestRef<'a>>,
+    approver: &CurrentUser,
+    approve: bool,
+    comment: Option<&str>,
+    meta: &EventMeta,
+    quorum: StepQuorum,
+) -> Result<Decision, AppError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let mut v = Validator::new();
     v.optional_text("comment", comment, MAX_COMMENT);
@@ -183,7 +196,7 @@ pub fn decide<'a>(
         states[*i].decided = true;
     }
     let current = request.current_step;
-    let (status, current_step) = match domain::next_after(&states, current, approve) {
+    let (status, current_step) = match domain::next_after_with(&states, current, approve, quorum) {
         Next::Stay => (request.status.transition(request_action)?, current),
         Next::Advance(next) => (request.status.transition(request_action)?, next),
         Next::Approved => (

@@ -195,12 +195,34 @@ pub enum Next {
     Rejected,
 }
 
-/// The state after the decided steps (already marked decided in `steps`).
+/// When a step with several roles is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StepQuorum {
+    /// Every role of the step decides (a quotation needing both a vice president and a general
+    /// manager at one step).
+    #[default]
+    EveryRole,
+    /// The first holder of any of its roles decides for the step (a stock count approved by a
+    /// general manager or a finance manager); the other roles' rows stay undecided.
+    AnyRole,
+}
+
+/// The state after the decided steps (already marked decided in `steps`), every role deciding.
 pub fn next_after(steps: &[StepState], current_step: i32, approve: bool) -> Next {
+    next_after_with(steps, current_step, approve, StepQuorum::EveryRole)
+}
+
+/// The state after the decided steps (already marked decided in `steps`).
+pub fn next_after_with(steps: &[StepState], current_step: i32, approve: bool, quorum: StepQuorum) -> Next {
     if !approve {
         return Next::Rejected;
     }
-    if steps.iter().any(|s| s.step == current_step && !s.decided) {
+    let mut current = steps.iter().filter(|s| s.step == current_step);
+    let complete = match quorum {
+        StepQuorum::EveryRole => current.all(|s| s.decided),
+        StepQuorum::AnyRole => current.any(|s| s.decided),
+    };
+    if !complete {
         return Next::Stay;
     }
     match steps.iter().filter(|s| s.step > current_step).map(|s| s.step).min() {

@@ -131,4 +131,14 @@ fn what_follows_a_decision() {
         state(3, Role::GeneralManager, true),
     ];
     assert_eq!(next_after(&all, 3, true), Next::Approved);
+    // One of two roles decided: a step of any role is complete, a step of every role is not.
+    let one_of_two = [
+        state(1, Role::GeneralManager, true),
+        state(1, Role::FinanceManager, false),
+    ];
+    assert_eq!(
+        next_after_with(&one_of_two, 1, true, StepQuorum::AnyRole),
+        Next::Approved
+    );
+    assert_eq!(next_after_with(&one_of_two, 1, true, StepQuorum::EveryRole), Next::Stay);
 }

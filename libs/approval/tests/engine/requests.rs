@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-const TEST_MIGRATIONS: EmbeddedMigrations = embed_migrations!("tests/test_migrations");
+pub(crate) const TEST_MIGRATIONS: EmbeddedMigrations = embed_migrations!("tests/test_migrations");
 const NAME: &str = "docsvc";
 const DOC: &str = "test_document";
 const REQUESTED: &str = "docsvc.approval.requested";
