@@ -4,6 +4,7 @@
 //! matched three ways.
 
 pub mod api;
+pub mod app;
 pub mod db;
 pub mod domain;
 pub mod events;
@@ -16,7 +17,7 @@ pub const NAME: &str = "purchasing";
 const JOBS: &[erp_server::Job] = &[erp_server::Job {
     name: "arrival reminders",
     every: std::time::Duration::from_secs(3600),
-    run: api::arrival_reminders,
+    run: app::arrivals::reminders_job,
 }];
 
 pub fn service() -> ServiceDef {
@@ -33,7 +34,7 @@ pub fn service() -> ServiceDef {
         },
         routes: api::routes,
         subscriptions: events::subscriptions,
-        init: Some(api::approvals::seed_authority_matrix),
+        init: Some(app::approvals::seed_authority_matrix),
         jobs: JOBS,
     }
 }

@@ -3,6 +3,7 @@
 //! Stock never goes below zero, however many confirmations arrive at once.
 
 pub mod api;
+pub mod app;
 pub mod db;
 pub mod domain;
 pub mod events;
@@ -15,10 +16,19 @@ pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
         description: "Items, warehouses, stock balances and the stock ledger, inbound and outbound notes, transfers, adjustments and stock counts.",
-        migrations: || vec![erp_directory::MIGRATIONS, db::MIGRATIONS],
+        migrations: || vec![erp_directory::MIGRATIONS, erp_approval::MIGRATIONS, db::MIGRATIONS],
         routes: api::routes,
         subscriptions: events::subscriptions,
-        init: None,
+        init: Some(seed_authority_matrix),
         jobs: &[],
     }
+}
+
+/// The default authority matrix, written when warehouse's document types have no rules yet.
+fn seed_authority_matrix(
+    conn: &mut diesel::PgConnection,
+    _config: &erp_config::Config,
+) -> Result<(), erp_problem::AppError> {
+    erp_approval::seed_rules(conn, &app::approvals::default_rules())?;
+    Ok(())
 }

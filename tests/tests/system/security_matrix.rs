@@ -99,7 +99,7 @@ const fn row(services: &'static [&'static str], method: &'static str, path: &'st
 // Which services carry a shared group of endpoints.
 const EVERY: &[&str] = &["hr", "crm", "purchasing", "warehouse", "production", "finance"];
 const WITH_DIRECTORY: &[&str] = &["crm", "purchasing", "warehouse", "production", "finance"];
-const WITH_APPROVALS: &[&str] = &["crm", "purchasing"];
+const WITH_APPROVALS: &[&str] = &["crm", "purchasing", "warehouse"];
 const WITH_CATALOGUE: &[&str] = &["crm", "purchasing"];
 const HR: &[&str] = &["hr"];
 const CRM: &[&str] = &["crm"];

@@ -1,42 +1,22 @@
 //! Arrivals (seed 001 §2 ⑤): the purchaser tells the warehouse what of a purchase order arrived
-//! and is to be counted in. Each arrival raises the order lines' `arrived` (never beyond the
-//! ordered quantity plus the over-receipt tolerance) and publishes
-//! `purchasing.inbound.requested`; the keeper's confirmation comes back as
-//! `warehouse.inbound.confirmed` (see `events::settlement`). Also the arrival reminders: orders
-//! whose goods are overdue with nothing received.
+//! and is to be counted in; the keeper's confirmation comes back as
+//! `warehouse.inbound.confirmed`. Also the arrival reminders: orders whose goods are overdue
+//! with nothing received.
 
-use super::BUYERS;
-use super::payments::{clean, wrong_state};
-use crate::db::schema::{purchase_order_lines, purchase_orders, suppliers};
-use crate::db::settlement::{self, Arrival, ArrivalLine, arrival_lines, arrivals};
-use crate::db::{self, OrderLine, PurchaseOrder};
-use crate::domain::matching::{QUANTITY_SCALE, over_receipt_message, receipt_room};
-use crate::domain::status::OrderStatus;
+use crate::app::arrivals::{self as app, ArrivalInput, ArrivalView};
+use crate::db::arrivals::{ArrivalLineRow, ArrivalRow};
+use crate::domain::roles::{ARRIVAL_READERS, BUYERS};
+use crate::domain::settlement::ArrivalStatus;
 use actix_web::{HttpResponse, get, http::header, post, web};
-use chrono::{Datelike, NaiveDate, Utc};
-use diesel::prelude::*;
-use erp_auth::{CurrentUser, Role};
-use erp_bus::EventMeta;
-use erp_contracts::purchasing::{ArrivalOverdue, InboundRequestLine, InboundRequested};
-use erp_problem::{AppError, Json, Problem, Validator};
+use chrono::{DateTime, Utc};
+use erp_auth::CurrentUser;
+use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-
-/// Who sees arrivals: the money readers and the warehouse keepers.
-const ARRIVAL_READERS: [Role; 7] = [
-    Role::Purchaser,
-    Role::PurchasingManager,
-    Role::GeneralManager,
-    Role::VicePresident,
-    Role::FinanceManager,
-    Role::Cashier,
-    Role::WarehouseKeeper,
-];
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(send_arrival_reminders)
@@ -45,19 +25,73 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(announce_arrival);
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct ArrivedLine {
-    pub order_line_id: Uuid,
-    #[schema(value_type = String)]
-    pub quantity: Decimal,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ArrivalInput {
-    /// The order's warehouse (or the warehouse's default) when absent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Arrival {
+    pub id: Uuid,
+    pub number: String,
+    pub order_id: Uuid,
+    pub order_number: String,
     pub warehouse_id: Option<Uuid>,
     pub note: Option<String>,
-    pub lines: Vec<ArrivedLine>,
+    /// `requested` (waiting for the warehouse keeper) or `confirmed`.
+    #[schema(value_type = String)]
+    pub status: ArrivalStatus,
+    pub requested_by: String,
+    pub created_at: DateTime<Utc>,
+    /// The warehouse's inbound note.
+    pub note_id: Option<Uuid>,
+    pub note_number: Option<String>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+impl From<ArrivalRow> for Arrival {
+    fn from(a: ArrivalRow) -> Self {
+        Arrival {
+            id: a.id,
+            number: a.number,
+            order_id: a.order_id,
+            order_number: a.order_number,
+            warehouse_id: a.warehouse_id,
+            note: a.note,
+            status: a.status,
+            requested_by: a.requested_by,
+            created_at: a.created_at,
+            note_id: a.note_id,
+            note_number: a.note_number,
+            confirmed_at: a.confirmed_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArrivalLine {
+    pub id: Uuid,
+    pub order_line_id: Uuid,
+    pub item_id: Uuid,
+    /// Announced to the warehouse.
+    #[schema(value_type = String)]
+    pub quantity: Decimal,
+    #[schema(value_type = String)]
+    pub unit_cost: Decimal,
+    /// Counted by the warehouse keeper, once confirmed.
+    #[schema(value_type = Option<String>)]
+    pub received: Option<Decimal>,
+    /// The keeper's reason when the count differs from the announcement.
+    pub discrepancy: Option<String>,
+}
+
+impl From<ArrivalLineRow> for ArrivalLine {
+    fn from(l: ArrivalLineRow) -> Self {
+        ArrivalLine {
+            id: l.id,
+            order_line_id: l.order_line_id,
+            item_id: l.item_id,
+            quantity: l.quantity,
+            unit_cost: l.unit_cost,
+            received: l.received,
+            discrepancy: l.discrepancy,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,82 +101,19 @@ pub struct ArrivalDetail {
     pub lines: Vec<ArrivalLine>,
 }
 
+impl From<ArrivalView> for ArrivalDetail {
+    fn from(v: ArrivalView) -> Self {
+        ArrivalDetail {
+            arrival: v.arrival.into(),
+            lines: v.lines.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RemindersSent {
     /// Orders reminded now (each order is reminded once).
     pub reminded: usize,
-}
-
-fn details(c: &mut PgConnection, rows: Vec<Arrival>) -> Result<Vec<ArrivalDetail>, AppError> {
-    let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
-    let mut lines: HashMap<Uuid, Vec<ArrivalLine>> = HashMap::new();
-    for l in settlement::arrival_lines_of(c, &ids)? {
-        lines.entry(l.arrival_id).or_default().push(l);
-    }
-    Ok(rows
-        .into_iter()
-        .map(|a| ArrivalDetail {
-            lines: lines.remove(&a.id).unwrap_or_default(),
-            arrival: a,
-        })
-        .collect())
-}
-
-fn detail(c: &mut PgConnection, id: Uuid) -> Result<ArrivalDetail, AppError> {
-    let a = arrivals::table
-        .find(id)
-        .select(Arrival::as_select())
-        .first(c)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("arrival"))?;
-    details(c, vec![a])?
-        .pop()
-        .ok_or_else(|| AppError::internal("arrival vanished"))
-}
-
-/// Matches the lines to the order's lines (each at most once) and checks each quantity against
-/// the over-receipt tolerance; one 422 naming every bad `lines[i]…`.
-fn match_lines<'a>(
-    order_lines: &'a [OrderLine],
-    lines: &[ArrivedLine],
-    over_receipt_pct: Decimal,
-) -> Result<Vec<(&'a OrderLine, Decimal)>, AppError> {
-    let by_id: HashMap<Uuid, &OrderLine> = order_lines.iter().map(|l| (l.id, l)).collect();
-    let mut v = Validator::new();
-    v.check(!lines.is_empty(), "lines", "must have at least one line");
-    let mut seen = HashSet::new();
-    let mut out = Vec::with_capacity(lines.len());
-    for (i, l) in lines.iter().enumerate() {
-        let field = format!("lines[{i}].quantity");
-        if l.quantity <= Decimal::ZERO {
-            v.add(field, "must be greater than zero");
-            continue;
-        }
-        if l.quantity.normalize().scale() > QUANTITY_SCALE {
-            v.add(field, format!("must have at most {QUANTITY_SCALE} decimal places"));
-            continue;
-        }
-        match by_id.get(&l.order_line_id) {
-            None => {
-                v.add(format!("lines[{i}].order_line_id"), "not a line of this order");
-            }
-            Some(_) if !seen.insert(l.order_line_id) => {
-                v.add(format!("lines[{i}].order_line_id"), "appears twice");
-            }
-            Some(ol) => {
-                if l.quantity > receipt_room(ol.quantity, ol.arrived, over_receipt_pct) {
-                    v.add(
-                        field,
-                        over_receipt_message(ol.line_no, ol.quantity, ol.arrived, l.quantity, over_receipt_pct),
-                    );
-                } else {
-                    out.push((*ol, l.quantity));
-                }
-            }
-        }
-    }
-    v.finish()?;
-    Ok(out)
 }
 
 #[utoipa::path(
@@ -160,17 +131,8 @@ async fn list_arrivals(
 ) -> Result<web::Json<Vec<ArrivalDetail>>, AppError> {
     user.require_any(&ARRIVAL_READERS)?;
     let id = id.into_inner();
-    let rows = erp_db::with_conn(&ctx.pool, move |c| {
-        db::find_order(c, id)?;
-        let rows = arrivals::table
-            .filter(arrivals::order_id.eq(id))
-            .order(arrivals::id)
-            .select(Arrival::as_select())
-            .load(c)?;
-        details(c, rows)
-    })
-    .await?;
-    Ok(web::Json(rows))
+    let views = erp_db::with_conn(&ctx.pool, move |c| app::of_order(c, id)).await?;
+    Ok(web::Json(views.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(
@@ -190,7 +152,8 @@ async fn get_arrival(
         return Err(AppError::not_found("arrival"));
     }
     let id = id.into_inner();
-    Ok(web::Json(erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?))
+    let v = erp_db::with_conn(&ctx.pool, move |c| app::get(c, id)).await?;
+    Ok(web::Json(v.into()))
 }
 
 /// The purchaser announces what arrived of an approved, sent or partially received order, for
@@ -214,140 +177,13 @@ async fn announce_arrival(
     body: Json<ArrivalInput>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&BUYERS)?;
-    let id = id.into_inner();
-    let input = body.into_inner();
-    let mut v = Validator::new();
-    v.optional_text("note", input.note.as_deref(), 1000);
-    v.finish()?;
+    let (id, input) = (id.into_inner(), body.into_inner());
     let meta = ctx.event_meta(&user);
-    let actor = user.actor();
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        let o = db::lock_order(c, id)?;
-        let status = OrderStatus::parse(&o.status)?;
-        if !status.is_open_for_receipt() {
-            return Err(wrong_state(format!(
-                "goods are announced on approved, sent or partially received orders; this one is {}",
-                status.as_str()
-            )));
-        }
-        let tolerances = settlement::tolerances(c)?;
-        let order_lines = settlement::lock_order_lines(c, id)?;
-        let wanted = match_lines(&order_lines, &input.lines, tolerances.over_receipt_pct)?;
-        let supplier = db::find_supplier(c, o.supplier_id)?;
-        let warehouse_id = input.warehouse_id.or(o.warehouse_id);
-        let arrival_id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "ARR", erp_calendar::today().year())?;
-        diesel::insert_into(arrivals::table)
-            .values((
-                arrivals::id.eq(arrival_id),
-                arrivals::number.eq(&number),
-                arrivals::order_id.eq(id),
-                arrivals::order_number.eq(&o.number),
-                arrivals::warehouse_id.eq(warehouse_id),
-                arrivals::note.eq(clean(input.note.as_deref())),
-                arrivals::status.eq("requested"),
-                arrivals::requested_by.eq(&actor),
-            ))
-            .execute(c)?;
-        let mut published = Vec::with_capacity(wanted.len());
-        for (ol, q) in &wanted {
-            let line_id = Uuid::now_v7();
-            diesel::insert_into(arrival_lines::table)
-                .values((
-                    arrival_lines::id.eq(line_id),
-                    arrival_lines::arrival_id.eq(arrival_id),
-                    arrival_lines::order_line_id.eq(ol.id),
-                    arrival_lines::item_id.eq(ol.item_id),
-                    arrival_lines::quantity.eq(*q),
-                    arrival_lines::unit_cost.eq(ol.unit_price),
-                ))
-                .execute(c)?;
-            diesel::update(purchase_order_lines::table.find(ol.id))
-                .set(purchase_order_lines::arrived.eq(purchase_order_lines::arrived + *q))
-                .execute(c)?;
-            published.push(InboundRequestLine {
-                line_id,
-                order_line_id: Some(ol.id),
-                item_id: ol.item_id,
-                quantity: *q,
-                unit_cost: ol.unit_price,
-            });
-        }
-        erp_bus::enqueue(
-            c,
-            &meta,
-            &InboundRequested {
-                request_id: arrival_id,
-                purchase_order_id: id,
-                purchase_order_number: o.number.clone(),
-                supplier_name: supplier.map(|s| s.name),
-                warehouse_id,
-                lines: published,
-            },
-        )?;
-        detail(c, arrival_id)
-    })
-    .await?;
+    let v = erp_db::transaction(&ctx.pool, move |c| app::announce(c, &user, id, &input, &meta)).await?;
+    let d = ArrivalDetail::from(v);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/arrivals/{}", d.arrival.id)))
         .json(d))
-}
-
-/// Publishes `purchasing.arrival.overdue` for every order open for receipt whose expected
-/// arrival is before `today`, of which nothing was received, and that was not reminded yet;
-/// marks them reminded. Returns how many were reminded. Meant for a daily job (or the endpoint).
-pub fn remind_overdue_arrivals(conn: &mut PgConnection, today: NaiveDate, meta: &EventMeta) -> Result<usize, AppError> {
-    let open: Vec<&str> = OrderStatus::ALL
-        .into_iter()
-        .filter(|s| s.is_open_for_receipt())
-        .map(OrderStatus::as_str)
-        .collect();
-    let something_received = purchase_order_lines::table
-        .filter(purchase_order_lines::order_id.eq(purchase_orders::id))
-        .filter(purchase_order_lines::received.gt(Decimal::ZERO));
-    let due: Vec<PurchaseOrder> = purchase_orders::table
-        .filter(purchase_orders::status.eq_any(open))
-        .filter(purchase_orders::expected_arrival.lt(today))
-        .filter(purchase_orders::reminded_at.is_null())
-        .filter(diesel::dsl::not(diesel::dsl::exists(something_received)))
-        .order(purchase_orders::id)
-        .select(PurchaseOrder::as_select())
-        .for_update()
-        .skip_locked()
-        .load(conn)?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let supplier_ids: Vec<Uuid> = due.iter().map(|o| o.supplier_id).collect();
-    let names: HashMap<Uuid, String> = suppliers::table
-        .filter(suppliers::id.eq_any(&supplier_ids))
-        .select((suppliers::id, suppliers::name))
-        .load::<(Uuid, String)>(conn)?
-        .into_iter()
-        .collect();
-    let now = Utc::now();
-    let mut reminded = 0;
-    for o in &due {
-        let Some(expected_arrival) = o.expected_arrival else {
-            continue;
-        };
-        diesel::update(purchase_orders::table.find(o.id))
-            .set(purchase_orders::reminded_at.eq(now))
-            .execute(conn)?;
-        erp_bus::enqueue(
-            conn,
-            meta,
-            &ArrivalOverdue {
-                order_id: o.id,
-                number: o.number.clone(),
-                supplier_name: names.get(&o.supplier_id).cloned().unwrap_or_default(),
-                expected_arrival,
-                buyer_id: o.buyer_id,
-            },
-        )?;
-        reminded += 1;
-    }
-    Ok(reminded)
 }
 
 /// Sends the purchase arrival reminders due today (seed 001 §8: the purchaser sees overdue
@@ -367,7 +203,6 @@ async fn send_arrival_reminders(
     // The scheduler's API key is given a buyer role like anyone else who may send them.
     user.require_any(&BUYERS)?;
     let meta = ctx.event_meta(&user);
-    let today = erp_calendar::today();
-    let reminded = erp_db::transaction(&ctx.pool, move |c| remind_overdue_arrivals(c, today, &meta)).await?;
+    let reminded = erp_db::transaction(&ctx.pool, move |c| app::reminders_job(c, &meta)).await?;
     Ok(web::Json(RemindersSent { reminded }))
 }

@@ -1,3 +1,5 @@
+//! purchasing's tables (private to `db`: nothing else names a table).
+
 diesel::table! {
     suppliers (id) {
         id -> Uuid,
@@ -165,4 +167,120 @@ diesel::allow_tables_to_appear_in_same_query!(
     quotation_selections,
     purchase_orders,
     purchase_order_lines,
+    settlement_tolerances,
+    payment_requests,
+    arrivals,
+    arrival_lines,
+    supplier_invoices,
+    supplier_invoice_lines,
 );
+
+diesel::table! {
+    settlement_tolerances (id) {
+        id -> Bool,
+        over_receipt_pct -> Numeric,
+        invoice_quantity_pct -> Numeric,
+        invoice_price_pct -> Numeric,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_requests (id) {
+        id -> Uuid,
+        number -> Text,
+        order_id -> Uuid,
+        order_number -> Text,
+        supplier_id -> Uuid,
+        kind -> Text,
+        currency -> Text,
+        amount -> Numeric,
+        due_date -> Nullable<Date>,
+        note -> Nullable<Text>,
+        status -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamptz,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_comment -> Nullable<Text>,
+        paid_amount -> Nullable<Numeric>,
+        paid_on -> Nullable<Date>,
+        payment_reference -> Nullable<Text>,
+        paid_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    arrivals (id) {
+        id -> Uuid,
+        number -> Text,
+        order_id -> Uuid,
+        order_number -> Text,
+        warehouse_id -> Nullable<Uuid>,
+        note -> Nullable<Text>,
+        status -> Text,
+        requested_by -> Text,
+        created_at -> Timestamptz,
+        note_id -> Nullable<Uuid>,
+        note_number -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    arrival_lines (id) {
+        id -> Uuid,
+        arrival_id -> Uuid,
+        order_line_id -> Uuid,
+        item_id -> Uuid,
+        quantity -> Numeric,
+        unit_cost -> Numeric,
+        received -> Nullable<Numeric>,
+        discrepancy -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    supplier_invoices (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        order_number -> Text,
+        supplier_id -> Uuid,
+        invoice_number -> Text,
+        invoice_date -> Date,
+        due_date -> Nullable<Date>,
+        currency -> Text,
+        net -> Numeric,
+        tax -> Numeric,
+        total -> Numeric,
+        status -> Text,
+        mismatches -> Jsonb,
+        recorded_by -> Text,
+        created_at -> Timestamptz,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    supplier_invoice_lines (id) {
+        id -> Uuid,
+        invoice_id -> Uuid,
+        line_no -> Int4,
+        order_line_id -> Uuid,
+        item_id -> Uuid,
+        quantity -> Numeric,
+        unit_price -> Numeric,
+        tax_rate -> Numeric,
+        net -> Numeric,
+        tax -> Numeric,
+        total -> Numeric,
+        order_price -> Numeric,
+        open_quantity -> Numeric,
+    }
+}
+
+diesel::joinable!(arrival_lines -> arrivals (arrival_id));
+diesel::joinable!(supplier_invoice_lines -> supplier_invoices (invoice_id));

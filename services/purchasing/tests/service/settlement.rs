@@ -14,14 +14,93 @@ use erp_contracts::warehouse::{InboundConfirmed, ReceivedLine, SourceRef};
 use erp_money::{Currency, LineInput};
 use erp_testkit::{Resp, TestEnv, TestService};
 use erp_testkit::{assert_status, dec, id_of};
-use purchasing::db::schema::{purchase_order_lines, purchase_orders, suppliers};
-use purchasing::db::{self, OrderLine};
+use purchasing::db::orders::{self, OrderLineRow as OrderLine};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
 use std::str::FromStr;
 use std::time::Duration;
+use tables::{purchase_order_lines, purchase_orders, suppliers};
 use uuid::Uuid;
+
+/// The tables the fixture writes orders straight into (the service keeps its schema to itself).
+mod tables {
+    diesel::table! {
+        suppliers (id) {
+            id -> Uuid,
+            code -> Text,
+            name -> Text,
+            tax_number -> Nullable<Text>,
+            address -> Nullable<Text>,
+            bank_name -> Nullable<Text>,
+            bank_account -> Nullable<Text>,
+            contacts -> Jsonb,
+            currency -> Text,
+            payment_terms -> Text,
+            payment_days -> Int4,
+            rating -> Nullable<Int4>,
+            active -> Bool,
+            search_text -> Text,
+            version -> Int8,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        purchase_orders (id) {
+            id -> Uuid,
+            number -> Text,
+            supplier_id -> Uuid,
+            request_id -> Nullable<Uuid>,
+            quotation_id -> Nullable<Uuid>,
+            currency -> Text,
+            status -> Text,
+            order_date -> Date,
+            expected_arrival -> Nullable<Date>,
+            payment_terms -> Text,
+            payment_days -> Int4,
+            warehouse_id -> Nullable<Uuid>,
+            note -> Nullable<Text>,
+            net -> Numeric,
+            tax -> Numeric,
+            total -> Numeric,
+            approval_request_id -> Nullable<Uuid>,
+            created_by -> Text,
+            buyer_id -> Nullable<Uuid>,
+            department_id -> Nullable<Uuid>,
+            reminded_at -> Nullable<Timestamptz>,
+            version -> Int8,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        purchase_order_lines (id) {
+            id -> Uuid,
+            order_id -> Uuid,
+            line_no -> Int4,
+            item_id -> Uuid,
+            request_line_id -> Nullable<Uuid>,
+            description -> Text,
+            unit -> Text,
+            quantity -> Numeric,
+            unit_price -> Numeric,
+            tax_rate -> Numeric,
+            net -> Numeric,
+            tax -> Numeric,
+            total -> Numeric,
+            expected_arrival -> Nullable<Date>,
+            arrived -> Numeric,
+            received -> Numeric,
+            invoiced -> Numeric,
+        }
+    }
+
+    diesel::joinable!(purchase_order_lines -> purchase_orders (order_id));
+    diesel::allow_tables_to_appear_in_same_query!(suppliers, purchase_orders, purchase_order_lines);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -187,16 +266,17 @@ impl Fx {
     }
 
     async fn lines(&self, order: Uuid) -> Vec<OrderLine> {
-        erp_db::with_conn(&self.svc.pool, move |c| db::order_lines(c, order))
+        erp_db::with_conn(&self.svc.pool, move |c| orders::lines(c, order))
             .await
             .unwrap()
     }
 
     async fn status(&self, order: Uuid) -> String {
-        erp_db::with_conn(&self.svc.pool, move |c| db::find_order(c, order))
+        erp_db::with_conn(&self.svc.pool, move |c| orders::find(c, order))
             .await
             .unwrap()
             .status
+            .to_string()
     }
 
     /// Waits (10 s) until `check` holds of the order's status and lines.
@@ -342,6 +422,21 @@ impl Fx {
             .await
     }
 
+    /// The documents waiting in `token`'s approvals inbox: (document type, document id).
+    async fn inbox(&self, token: &str) -> Vec<(String, Uuid)> {
+        let r = self.svc.get("/api/v1/approvals?mine=true", Some(token)).await;
+        assert_status(&r, 200);
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let id = i["document_id"].as_str().unwrap().parse().unwrap();
+                (i["document_type"].as_str().unwrap().to_owned(), id)
+            })
+            .collect()
+    }
+
     async fn decide_invoice(&self, id: Uuid, verb: &str, token: &str, comment: &str) -> Resp {
         self.svc
             .post(
@@ -398,6 +493,14 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
     let r = fx.request_payment(po.id, &fx.buyer, "part", "500").await;
     assert_status(&r, 201);
     let part = id_of(&r.body);
+    // Both wait in the finance manager's approvals inbox, not in a buyer's.
+    let waiting = fx.inbox(&fx.finance).await;
+    assert!(
+        waiting.contains(&("payment_request".to_owned(), deposit)),
+        "{waiting:?}"
+    );
+    assert!(waiting.contains(&("payment_request".to_owned(), part)), "{waiting:?}");
+    assert!(fx.inbox(&fx.buyer2).await.is_empty());
 
     // Only a finance manager decides, once, and never on their own request.
     let r = fx.decide_payment(deposit, "approve", &fx.buyer2, None).await;
@@ -412,6 +515,11 @@ async fn payment_requests_are_limited_decided_by_finance_and_paid() {
     assert_eq!(r.body["status"], "approved");
     let r = fx.decide_payment(deposit, "approve", &fx.finance, None).await;
     r.assert_problem_type(409, "wrong-state");
+    let waiting = fx.inbox(&fx.finance).await;
+    assert!(
+        !waiting.contains(&("payment_request".to_owned(), deposit)),
+        "decided: {waiting:?}"
+    );
     let r = fx.decide_payment(deposit, "reject", &fx.finance, Some("nhầm")).await;
     r.assert_problem_type(409, "wrong-state");
 
@@ -861,6 +969,9 @@ async fn invoices_match_three_ways_or_wait_for_the_purchasing_manager() {
         ]
     );
     let blocked = id_of(&r.body);
+    // The blocked invoice waits in the purchasing managers' approvals inbox.
+    let waiting = fx.inbox(&fx.manager).await;
+    assert_eq!(waiting, vec![("supplier_invoice".to_owned(), blocked)]);
     assert_eq!(fx.svc.outbox("purchasing.invoice.received").await.len(), 1);
     let lines = fx.lines(po.id).await;
     assert_eq!((lines[0].invoiced, lines[1].invoiced), (dec!(6), dec!(0)));
@@ -893,6 +1004,7 @@ async fn invoices_match_three_ways_or_wait_for_the_purchasing_manager() {
         .await;
     assert_status(&r, 200);
     assert_eq!(r.body["status"], "accepted");
+    assert!(fx.inbox(&fx.manager).await.is_empty(), "accepted: no longer waiting");
     assert_eq!(r.body["decision_comment"], "giá thép tăng, NCC đã báo; 1 tấm giao bù");
     let r = fx.decide_invoice(blocked, "accept", &fx.manager, "again").await;
     r.assert_problem_type(409, "wrong-state");
@@ -1027,7 +1139,7 @@ async fn overdue_arrivals_are_reminded_once() {
     assert_eq!(e["supplier_name"], "Công ty TNHH Thép Hòa Phát");
     assert_eq!(e["expected_arrival"], json!(yesterday));
     assert_eq!(e["buyer_id"], json!(fx.buyer_id));
-    let reminded_at = erp_db::with_conn(&fx.svc.pool, move |c| db::find_order(c, overdue.id))
+    let reminded_at = erp_db::with_conn(&fx.svc.pool, move |c| orders::find(c, overdue.id))
         .await
         .unwrap()
         .reminded_at;

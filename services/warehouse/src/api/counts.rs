@@ -3,21 +3,17 @@
 //! approval turns each variance into a `count` ledger row.
 
 use super::{COUNT_APPROVERS, KEEPERS};
-use crate::db::stock::{self, Move, StockError};
-use crate::db::{self, CountLine, StockCount, schema::stock_balances, schema::stock_count_lines, schema::stock_counts};
-use crate::domain::MovementKind;
-use crate::domain::quantity;
-use crate::domain::status::{CountAction, CountStatus};
-use actix_web::{HttpResponse, get, http::StatusCode, http::header, post, put, web};
-use chrono::{Datelike, Utc};
-use diesel::prelude::*;
+use crate::app::counts::{self as app, CountDetail, NewCount, RecordCount};
+use crate::db::counts::{CountLine as LineRow, StockCount as CountRow};
+use crate::domain::status::CountStatus;
+use actix_web::{HttpResponse, get, http::header, post, put, web};
+use chrono::{DateTime, Utc};
+use erp_approval::Comment;
 use erp_auth::CurrentUser;
-use erp_contracts::warehouse::SourceRef;
-use erp_problem::{AppError, FieldError, Json, Problem, Validator};
+use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -33,6 +29,59 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(cancel_count);
 }
 
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StockCount {
+    pub id: Uuid,
+    pub number: String,
+    pub warehouse_id: Uuid,
+    /// `draft`, `submitted`, `approved`, `rejected` or `cancelled`.
+    #[schema(value_type = String)]
+    pub status: CountStatus,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub submitted_by: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_comment: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<CountRow> for StockCount {
+    fn from(r: CountRow) -> Self {
+        StockCount {
+            id: r.id,
+            number: r.number,
+            warehouse_id: r.warehouse_id,
+            status: r.status,
+            note: r.note,
+            created_by: r.created_by,
+            submitted_by: r.submitted_by,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            decision_comment: r.decision_comment,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CountLine {
+    pub id: Uuid,
+    pub item_id: Uuid,
+    /// On hand when the count sheet was made.
+    #[schema(value_type = String)]
+    pub system_qty: Decimal,
+    #[schema(value_type = Option<String>)]
+    pub counted: Option<Decimal>,
+    #[schema(value_type = String)]
+    pub unit_cost: Decimal,
+    pub counted_by: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CountLineView {
     #[serde(flatten)]
@@ -42,6 +91,22 @@ pub struct CountLineView {
     pub variance: Option<Decimal>,
 }
 
+impl From<LineRow> for CountLineView {
+    fn from(r: LineRow) -> Self {
+        CountLineView {
+            variance: r.counted.map(|n| n - r.system_qty),
+            line: CountLine {
+                id: r.id,
+                item_id: r.item_id,
+                system_qty: r.system_qty,
+                counted: r.counted,
+                unit_cost: r.unit_cost,
+                counted_by: r.counted_by,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StockCountDetail {
     #[serde(flatten)]
@@ -49,57 +114,13 @@ pub struct StockCountDetail {
     pub lines: Vec<CountLineView>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewCount {
-    pub warehouse_id: Uuid,
-    /// Items to count; every item with stock in the warehouse when absent.
-    pub item_ids: Option<Vec<Uuid>>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CountedLine {
-    pub item_id: Uuid,
-    #[schema(value_type = String)]
-    pub counted: Decimal,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RecordCount {
-    pub lines: Vec<CountedLine>,
-    pub version: i64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Decision {
-    pub comment: Option<String>,
-}
-
-fn detail(c: &mut PgConnection, id: Uuid) -> Result<StockCountDetail, AppError> {
-    let count = stock_counts::table
-        .find(id)
-        .select(StockCount::as_select())
-        .first(c)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("stock count"))?;
-    let lines = db::count_lines(c, id)?
-        .into_iter()
-        .map(|l| CountLineView {
-            variance: l.counted.map(|n| n - l.system_qty),
-            line: l,
-        })
-        .collect();
-    Ok(StockCountDetail { count, lines })
-}
-
-fn lock(c: &mut PgConnection, id: Uuid) -> Result<StockCount, AppError> {
-    stock_counts::table
-        .find(id)
-        .select(StockCount::as_select())
-        .for_update()
-        .first(c)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("stock count"))
+impl From<CountDetail> for StockCountDetail {
+    fn from(d: CountDetail) -> Self {
+        StockCountDetail {
+            count: d.count.into(),
+            lines: d.lines.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 #[utoipa::path(
@@ -108,15 +129,8 @@ fn lock(c: &mut PgConnection, id: Uuid) -> Result<StockCount, AppError> {
 )]
 #[get("/api/v1/stock-counts")]
 async fn list_counts(ctx: web::Data<AppContext>, _user: CurrentUser) -> Result<web::Json<Vec<StockCount>>, AppError> {
-    let rows = erp_db::with_conn(&ctx.pool, |c| {
-        Ok(stock_counts::table
-            .select(StockCount::as_select())
-            .order(stock_counts::id.desc())
-            .limit(200)
-            .load(c)?)
-    })
-    .await?;
-    Ok(web::Json(rows))
+    let rows = erp_db::with_conn(&ctx.pool, app::list).await?;
+    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(
@@ -133,7 +147,8 @@ async fn get_count(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<StockCountDetail>, AppError> {
     let id = id.into_inner();
-    Ok(web::Json(erp_db::with_conn(&ctx.pool, move |c| detail(c, id)).await?))
+    let d = erp_db::with_conn(&ctx.pool, move |c| app::detail(c, id)).await?;
+    Ok(web::Json(d.into()))
 }
 
 /// Makes a count sheet: the items with the quantities the system has now.
@@ -151,86 +166,8 @@ async fn create_count(
     body: Json<NewCount>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&KEEPERS)?;
-    let req = body.into_inner();
-    let actor = user.actor();
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        let mut v = Validator::new();
-        v.optional_text("note", req.note.as_deref(), 1000);
-        if db::find_warehouse(c, req.warehouse_id)?.is_none() {
-            v.add("warehouse_id", "no such warehouse");
-        }
-        let item_ids: Vec<Uuid> = match &req.item_ids {
-            Some(ids) => {
-                let known = db::items_by_id(c, ids)?;
-                for (i, id) in ids.iter().enumerate() {
-                    if !known.contains_key(id) {
-                        v.add(format!("item_ids[{i}]"), "no such item");
-                    }
-                }
-                let mut ids = ids.clone();
-                ids.sort();
-                ids.dedup();
-                ids
-            }
-            None => stock_balances::table
-                .filter(stock_balances::warehouse_id.eq(req.warehouse_id))
-                .filter(stock_balances::on_hand.gt(Decimal::ZERO))
-                .select(stock_balances::item_id)
-                .load(c)?,
-        };
-        v.check(
-            !item_ids.is_empty(),
-            "item_ids",
-            "nothing to count: no items given and none in stock",
-        );
-        v.finish()?;
-        let balances: HashMap<Uuid, (Decimal, Decimal)> = stock_balances::table
-            .filter(stock_balances::warehouse_id.eq(req.warehouse_id))
-            .filter(stock_balances::item_id.eq_any(&item_ids))
-            .select((
-                stock_balances::item_id,
-                stock_balances::on_hand,
-                stock_balances::avg_cost,
-            ))
-            .load::<(Uuid, Decimal, Decimal)>(c)?
-            .into_iter()
-            .map(|(i, q, a)| (i, (q, a)))
-            .collect();
-        let items = db::items_by_id(c, &item_ids)?;
-        let id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "CNT", erp_calendar::today().year())?;
-        diesel::insert_into(stock_counts::table)
-            .values((
-                stock_counts::id.eq(id),
-                stock_counts::number.eq(&number),
-                stock_counts::warehouse_id.eq(req.warehouse_id),
-                stock_counts::status.eq(CountStatus::Draft.as_str()),
-                stock_counts::note.eq(&req.note),
-                stock_counts::created_by.eq(&actor),
-            ))
-            .execute(c)?;
-        let rows: Vec<_> = item_ids
-            .iter()
-            .map(|item| {
-                let (qty, avg) = balances.get(item).copied().unwrap_or_default();
-                let cost = if qty > Decimal::ZERO {
-                    avg
-                } else {
-                    items.get(item).map(|i| i.standard_cost).unwrap_or_default()
-                };
-                (
-                    stock_count_lines::id.eq(Uuid::now_v7()),
-                    stock_count_lines::count_id.eq(id),
-                    stock_count_lines::item_id.eq(*item),
-                    stock_count_lines::system_qty.eq(qty),
-                    stock_count_lines::unit_cost.eq(cost),
-                )
-            })
-            .collect();
-        diesel::insert_into(stock_count_lines::table).values(rows).execute(c)?;
-        detail(c, id)
-    })
-    .await?;
+    let input = body.into_inner();
+    let d = StockCountDetail::from(erp_db::transaction(&ctx.pool, move |c| app::create(c, &user, &input)).await?);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/stock-counts/{}", d.count.id)))
         .json(d))
@@ -243,7 +180,7 @@ async fn create_count(
     request_body = RecordCount,
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not a draft any more, or a stale version", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/stock-counts/{id}/lines")]
@@ -255,101 +192,9 @@ async fn record_count(
 ) -> Result<web::Json<StockCountDetail>, AppError> {
     user.require_any(&KEEPERS)?;
     let id = id.into_inner();
-    let req = body.into_inner();
-    let actor = user.actor();
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        let count = lock(c, id)?;
-        CountStatus::parse(&count.status)?.transition(CountAction::Record)?;
-        if count.version != req.version {
-            return Err(AppError::stale_version("the stock count"));
-        }
-        let lines: HashMap<Uuid, CountLine> = db::count_lines(c, id)?.into_iter().map(|l| (l.item_id, l)).collect();
-        let mut v = Validator::new();
-        for (i, l) in req.lines.iter().enumerate() {
-            quantity::check_non_negative(&mut v, &format!("lines[{i}].counted"), l.counted);
-            if !lines.contains_key(&l.item_id) {
-                v.add(format!("lines[{i}].item_id"), "not on this count sheet");
-            }
-        }
-        v.finish()?;
-        // The variance is measured against the stock at the moment of counting, not when the
-        // sheet was printed: what moved in between is already in the balance.
-        let counted_items: Vec<Uuid> = req.lines.iter().map(|l| l.item_id).collect();
-        let current: HashMap<Uuid, (Decimal, Decimal)> = stock_balances::table
-            .filter(stock_balances::warehouse_id.eq(count.warehouse_id))
-            .filter(stock_balances::item_id.eq_any(&counted_items))
-            .select((
-                stock_balances::item_id,
-                stock_balances::on_hand,
-                stock_balances::avg_cost,
-            ))
-            .load::<(Uuid, Decimal, Decimal)>(c)?
-            .into_iter()
-            .map(|(i, q, a)| (i, (q, a)))
-            .collect();
-        for l in &req.lines {
-            if let Some(line) = lines.get(&l.item_id) {
-                let (system_qty, unit_cost) = match current.get(&l.item_id) {
-                    Some((q, a)) if *q > Decimal::ZERO => (*q, *a),
-                    Some((q, _)) => (*q, line.unit_cost),
-                    None => (Decimal::ZERO, line.unit_cost),
-                };
-                diesel::update(stock_count_lines::table.find(line.id))
-                    .set((
-                        stock_count_lines::counted.eq(Some(l.counted)),
-                        stock_count_lines::system_qty.eq(system_qty),
-                        stock_count_lines::unit_cost.eq(unit_cost),
-                        stock_count_lines::counted_by.eq(Some(&actor)),
-                    ))
-                    .execute(c)?;
-            }
-        }
-        diesel::update(stock_counts::table.find(id))
-            .set((
-                stock_counts::version.eq(stock_counts::version + 1),
-                stock_counts::updated_at.eq(Utc::now()),
-            ))
-            .execute(c)?;
-        detail(c, id)
-    })
-    .await?;
-    Ok(web::Json(d))
-}
-
-fn move_to(
-    c: &mut PgConnection,
-    id: Uuid,
-    action: CountAction,
-    actor: &str,
-    comment: Option<&str>,
-) -> Result<StockCount, AppError> {
-    let count = lock(c, id)?;
-    let next = CountStatus::parse(&count.status)?.transition(action)?;
-    let now = Utc::now();
-    let deciding = matches!(action, CountAction::Approve | CountAction::Reject);
-    diesel::update(stock_counts::table.find(id))
-        .set((
-            stock_counts::status.eq(next.as_str()),
-            stock_counts::submitted_by.eq(if action == CountAction::Submit {
-                Some(actor.to_owned())
-            } else {
-                count.submitted_by.clone()
-            }),
-            stock_counts::decided_by.eq(if deciding { Some(actor.to_owned()) } else { None }),
-            stock_counts::decided_at.eq(if deciding { Some(now) } else { None }),
-            stock_counts::decision_comment.eq(comment),
-            stock_counts::version.eq(stock_counts::version + 1),
-            stock_counts::updated_at.eq(now),
-        ))
-        .execute(c)?;
-    Ok(count)
-}
-
-/// Whether `actor` made, counted or submitted the count.
-fn took_part(count: &StockCount, lines: &[CountLine], actor: &str) -> bool {
-    count.created_by == actor
-        || count.submitted_by.as_deref() == Some(actor)
-        || lines.iter().any(|l| l.counted_by.as_deref() == Some(actor))
+    let input = body.into_inner();
+    let d = erp_db::transaction(&ctx.pool, move |c| app::record(c, &user, id, &input)).await?;
+    Ok(web::Json(d.into()))
 }
 
 /// Hands the count to a manager; every line must be counted.
@@ -358,7 +203,7 @@ fn took_part(count: &StockCount, lines: &[CountLine], actor: &str) -> bool {
     params(("id" = Uuid, Path, description = "stock count id")),
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not a draft", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "lines not counted yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -370,27 +215,28 @@ async fn submit_count(
 ) -> Result<web::Json<StockCountDetail>, AppError> {
     user.require_any(&KEEPERS)?;
     let id = id.into_inner();
-    let actor = user.actor();
+    let meta = ctx.event_meta(&user);
+    let d = erp_db::transaction(&ctx.pool, move |c| app::submit(c, &user, id, &meta)).await?;
+    Ok(web::Json(d.into()))
+}
+
+/// A count approver's decision, recorded by the approval engine; the count moves when the
+/// request is decided.
+async fn decide(
+    ctx: &AppContext,
+    user: CurrentUser,
+    id: Uuid,
+    approve: bool,
+    body: Comment,
+) -> Result<web::Json<StockCountDetail>, AppError> {
+    user.require_any(&COUNT_APPROVERS)?;
+    let meta = ctx.event_meta(&user);
+    let comment = body.comment;
     let d = erp_db::transaction(&ctx.pool, move |c| {
-        let missing: Vec<FieldError> = db::count_lines(c, id)?
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.counted.is_none())
-            .map(|(i, l)| {
-                FieldError::new(
-                    format!("lines[{i}].counted"),
-                    format!("item {} is not counted yet", l.item_id),
-                )
-            })
-            .collect();
-        move_to(c, id, CountAction::Submit, &actor, None)?;
-        if !missing.is_empty() {
-            return Err(AppError::Validation(missing));
-        }
-        detail(c, id)
+        app::decide(c, id, &user, approve, comment.as_deref(), &meta)
     })
     .await?;
-    Ok(web::Json(d))
+    Ok(web::Json(d.into()))
 }
 
 /// Approves the count: each variance becomes a `count` movement. The approver must hold a
@@ -398,7 +244,7 @@ async fn submit_count(
 #[utoipa::path(
     tag = "stock-counts",
     params(("id" = Uuid, Path, description = "stock count id")),
-    request_body = Decision,
+    request_body = Comment,
     responses(
         (status = 200, body = StockCountDetail),
         (status = 403, description = "not a manager, or approving one's own count", body = Problem, content_type = "application/problem+json"),
@@ -410,94 +256,19 @@ async fn approve_count(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
     id: web::Path<Uuid>,
-    body: Json<Decision>,
+    body: Json<Comment>,
 ) -> Result<web::Json<StockCountDetail>, AppError> {
-    user.require_any(&COUNT_APPROVERS)?;
-    let id = id.into_inner();
-    let comment = body.into_inner().comment;
-    let actor = user.actor();
-    let meta = ctx.event_meta(&user);
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        let count = move_to(c, id, CountAction::Approve, &actor, comment.as_deref())?;
-        let lines = db::count_lines(c, id)?;
-        if took_part(&count, &lines, &actor) {
-            return Err(AppError::Forbidden("nobody approves a count they made, counted or submitted".into()));
-        }
-        let mut moved = Vec::new();
-        for (i, l) in lines.iter().enumerate().filter(|(_, l)| l.counted.is_some()) {
-            let now = stock::on_hand(c, l.item_id, count.warehouse_id)?;
-            if now != l.system_qty {
-                moved.push(FieldError::new(
-                    format!("lines[{i}].counted"),
-                    format!(
-                        "stock moved since it was counted ({} then, {} now): count it again",
-                        quantity::scaled(l.system_qty),
-                        quantity::scaled(now)
-                    ),
-                ));
-            }
-        }
-        if !moved.is_empty() {
-            let mut p = Problem::new(
-                StatusCode::CONFLICT,
-                "stock-moved",
-                "Stock moved since the count",
-                "some items moved after they were counted; record their counts again, then approve",
-            );
-            p.errors = moved;
-            return Err(AppError::Refused(Box::new(p)));
-        }
-        let moves: Vec<Move> = lines
-            .into_iter()
-            .filter_map(|l| l.counted.map(|n| (l.item_id, n - l.system_qty, l.unit_cost)))
-            .filter(|(_, variance, _)| !variance.is_zero())
-            .map(|(item_id, variance, cost)| Move {
-                item_id,
-                warehouse_id: count.warehouse_id,
-                quantity: variance,
-                kind: MovementKind::Count,
-                source_line_id: None,
-                unit_cost: Some(cost),
-                reason: Some(format!("stock count {}", count.number)),
-            })
-            .collect();
-        let source = SourceRef {
-            kind: "warehouse.stock_count".into(),
-            id: count.id,
-            number: Some(count.number.clone()),
-        };
-        match stock::apply(c, &moves, &source, &actor, &meta) {
-            Ok(applied) => {
-                stock::publish_adjusted(c, &applied, &source, &format!("stock count {}", count.number), &meta)?;
-                detail(c, id)
-            }
-            Err(StockError::Short(s)) => {
-                let mut p = Problem::new(
-                    StatusCode::CONFLICT,
-                    "insufficient-stock",
-                    "Insufficient stock",
-                    "stock was issued after the count sheet was made, so a shortfall can no longer be booked; count again",
-                );
-                p.errors = s
-                    .iter()
-                    .map(|x| FieldError::new(format!("lines[{}]", x.item_id), format!("{} available", quantity::scaled(x.available))))
-                    .collect();
-                Err(AppError::Refused(Box::new(p)))
-            }
-            Err(StockError::App(e)) => Err(e),
-        }
-    })
-    .await?;
-    Ok(web::Json(d))
+    decide(&ctx, user, id.into_inner(), true, body.into_inner()).await
 }
 
 #[utoipa::path(
     tag = "stock-counts",
     params(("id" = Uuid, Path, description = "stock count id")),
-    request_body = Decision,
+    request_body = Comment,
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not a manager, or rejecting one's own count", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not waiting for approval, or already decided", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts/{id}/reject")]
@@ -505,23 +276,9 @@ async fn reject_count(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
     id: web::Path<Uuid>,
-    body: Json<Decision>,
+    body: Json<Comment>,
 ) -> Result<web::Json<StockCountDetail>, AppError> {
-    user.require_any(&COUNT_APPROVERS)?;
-    let id = id.into_inner();
-    let comment = body.into_inner().comment;
-    let actor = user.actor();
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        let count = move_to(c, id, CountAction::Reject, &actor, comment.as_deref())?;
-        if took_part(&count, &db::count_lines(c, id)?, &actor) {
-            return Err(AppError::Forbidden(
-                "nobody decides on a count they made, counted or submitted".into(),
-            ));
-        }
-        detail(c, id)
-    })
-    .await?;
-    Ok(web::Json(d))
+    decide(&ctx, user, id.into_inner(), false, body.into_inner()).await
 }
 
 #[utoipa::path(
@@ -529,7 +286,7 @@ async fn reject_count(
     params(("id" = Uuid, Path, description = "stock count id")),
     responses(
         (status = 200, body = StockCountDetail),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already decided or cancelled", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/stock-counts/{id}/cancel")]
@@ -540,11 +297,7 @@ async fn cancel_count(
 ) -> Result<web::Json<StockCountDetail>, AppError> {
     user.require_any(&KEEPERS)?;
     let id = id.into_inner();
-    let actor = user.actor();
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        move_to(c, id, CountAction::Cancel, &actor, None)?;
-        detail(c, id)
-    })
-    .await?;
-    Ok(web::Json(d))
+    let meta = ctx.event_meta(&user);
+    let d = erp_db::transaction(&ctx.pool, move |c| app::cancel(c, &user, id, &meta)).await?;
+    Ok(web::Json(d.into()))
 }

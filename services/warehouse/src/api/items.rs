@@ -1,15 +1,14 @@
 //! The item master: products, materials and parts.
 
 use super::CATALOGUE_EDITORS;
-use crate::db::{Item, schema::items};
-use crate::domain::item::{self, ItemKind};
-use crate::events;
+use crate::app::items::{self as app, ItemInput, ItemSearch};
+use crate::db::items::Item as ItemRow;
+use crate::domain::item::ItemKind;
 use actix_web::{HttpResponse, get, http::header, post, put, web};
-use chrono::Utc;
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use erp_auth::CurrentUser;
-use erp_bus::EventMeta;
-use erp_problem::{AppError, Json, Problem, Validator};
+use erp_db::Paging;
+use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -26,64 +25,47 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(activate_item);
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ItemInput {
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Item {
+    pub id: Uuid,
     pub sku: String,
     pub name: String,
     pub specification: Option<String>,
-    /// Unit of measure: pcs, kg, m, set, …
     pub unit: String,
-    pub kind: ItemKind,
+    /// `product`, `material` or `part`.
+    pub kind: String,
     pub category: Option<String>,
     #[schema(value_type = Option<String>)]
     pub min_stock: Option<Decimal>,
     #[schema(value_type = Option<String>)]
     pub max_stock: Option<Decimal>,
-    #[serde(default)]
     #[schema(value_type = String)]
     pub standard_cost: Decimal,
-    /// Required on update: the version that was read.
-    pub version: Option<i64>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
-struct CleanItem {
-    sku: String,
-    name: String,
-    specification: Option<String>,
-    unit: String,
-    kind: ItemKind,
-    category: Option<String>,
-    min_stock: Option<Decimal>,
-    max_stock: Option<Decimal>,
-    standard_cost: Decimal,
-}
-
-fn clean(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-fn validate(input: ItemInput) -> Result<CleanItem, AppError> {
-    let mut v = Validator::new();
-    let sku = input.sku.trim().to_owned();
-    item::check_code(&mut v, "sku", &sku);
-    v.text("name", &input.name, 300).text("unit", &input.unit, 20);
-    let specification = clean(input.specification);
-    let category = clean(input.category);
-    v.optional_text("specification", specification.as_deref(), 500)
-        .optional_text("category", category.as_deref(), 100);
-    item::check_limits(&mut v, input.min_stock, input.max_stock, input.standard_cost);
-    v.finish()?;
-    Ok(CleanItem {
-        sku,
-        name: input.name.trim().to_owned(),
-        specification,
-        unit: input.unit.trim().to_owned(),
-        kind: input.kind,
-        category,
-        min_stock: input.min_stock,
-        max_stock: input.max_stock,
-        standard_cost: input.standard_cost,
-    })
+impl From<ItemRow> for Item {
+    fn from(r: ItemRow) -> Self {
+        Item {
+            id: r.id,
+            sku: r.sku,
+            name: r.name,
+            specification: r.specification,
+            unit: r.unit,
+            kind: r.kind,
+            category: r.category,
+            min_stock: r.min_stock,
+            max_stock: r.max_stock,
+            standard_cost: r.standard_cost,
+            active: r.active,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -119,37 +101,19 @@ async fn list_items(
     query: web::Query<ItemQuery>,
 ) -> Result<web::Json<ItemPage>, AppError> {
     let q = query.into_inner();
-    let limit = erp_db::page_limit(q.limit);
-    let page = erp_db::with_conn(&ctx.pool, move |c| {
-        let mut sql = items::table
-            .select(Item::as_select())
-            .order(items::id)
-            .limit(limit + 1)
-            .into_boxed();
-        if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            sql = sql.filter(items::search_text.like(erp_db::like_pattern(&erp_db::fold_search(text))));
-        }
-        if let Some(kind) = q.kind {
-            sql = sql.filter(items::kind.eq(kind.as_str()));
-        }
-        if let Some(cat) = q.category {
-            sql = sql.filter(items::category.eq(cat));
-        }
-        if let Some(a) = q.active {
-            sql = sql.filter(items::active.eq(a));
-        }
-        if let Some(after) = q.cursor {
-            sql = sql.filter(items::id.gt(after));
-        }
-        let mut rows = sql.load(c)?;
-        let next_cursor = erp_db::split_page(&mut rows, limit, |i| i.id);
-        Ok(ItemPage {
-            items: rows,
-            next_cursor,
-        })
-    })
-    .await?;
-    Ok(web::Json(page))
+    let paging = Paging::new(q.limit, q.cursor);
+    let search = ItemSearch {
+        q: q.q,
+        kind: q.kind,
+        category: q.category,
+        active: q.active,
+    };
+    let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, &search, paging)).await?;
+    let page = page.map(Item::from);
+    Ok(web::Json(ItemPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -166,10 +130,8 @@ async fn get_item(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Item>, AppError> {
     let id = id.into_inner();
-    erp_db::with_conn(&ctx.pool, move |c| crate::db::find_item(c, id))
-        .await?
-        .map(web::Json)
-        .ok_or_else(|| AppError::not_found("item"))
+    let item = erp_db::with_conn(&ctx.pool, move |c| app::get(c, id)).await?;
+    Ok(web::Json(item.into()))
 }
 
 /// Creates an item; publishes `warehouse.item.changed`.
@@ -188,29 +150,9 @@ async fn create_item(
     body: Json<ItemInput>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&CATALOGUE_EDITORS)?;
-    let it = validate(body.into_inner())?;
+    let values = app::validate(&body.into_inner())?;
     let meta = ctx.event_meta(&user);
-    let item = erp_db::transaction(&ctx.pool, move |c| {
-        let item: Item = diesel::insert_into(items::table)
-            .values((
-                items::id.eq(Uuid::now_v7()),
-                items::sku.eq(&it.sku),
-                items::name.eq(&it.name),
-                items::specification.eq(&it.specification),
-                items::unit.eq(&it.unit),
-                items::kind.eq(it.kind.as_str()),
-                items::category.eq(&it.category),
-                items::min_stock.eq(it.min_stock),
-                items::max_stock.eq(it.max_stock),
-                items::standard_cost.eq(it.standard_cost),
-                items::search_text.eq(item::search_text(&it.sku, &it.name, it.specification.as_deref())),
-            ))
-            .returning(Item::as_returning())
-            .get_result(c)?;
-        events::publish_item_changed(c, &meta, &item)?;
-        Ok(item)
-    })
-    .await?;
+    let item = Item::from(erp_db::transaction(&ctx.pool, move |c| app::create(c, &values, &meta)).await?);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/items/{}", item.id)))
         .json(item))
@@ -239,67 +181,17 @@ async fn update_item(
     let Some(version) = input.version else {
         return Err(AppError::validation("version", "is required to change an item"));
     };
-    let it = validate(input)?;
+    let values = app::validate(&input)?;
     let meta = ctx.event_meta(&user);
-    let item = erp_db::transaction(&ctx.pool, move |c| {
-        let current: i64 = items::table
-            .find(id)
-            .select(items::version)
-            .for_update()
-            .first::<i64>(c)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("item"))?;
-        if current != version {
-            return Err(AppError::stale_version("the item"));
-        }
-        let item: Item = diesel::update(items::table.find(id))
-            .set((
-                items::sku.eq(&it.sku),
-                items::name.eq(&it.name),
-                items::specification.eq(&it.specification),
-                items::unit.eq(&it.unit),
-                items::kind.eq(it.kind.as_str()),
-                items::category.eq(&it.category),
-                items::min_stock.eq(it.min_stock),
-                items::max_stock.eq(it.max_stock),
-                items::standard_cost.eq(it.standard_cost),
-                items::search_text.eq(item::search_text(&it.sku, &it.name, it.specification.as_deref())),
-                items::version.eq(items::version + 1),
-                items::updated_at.eq(Utc::now()),
-            ))
-            .returning(Item::as_returning())
-            .get_result(c)?;
-        events::publish_item_changed(c, &meta, &item)?;
-        Ok(item)
-    })
-    .await?;
-    Ok(web::Json(item))
+    let item = erp_db::transaction(&ctx.pool, move |c| app::update(c, id, version, &values, &meta)).await?;
+    Ok(web::Json(item.into()))
 }
 
-async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -> Result<Item, AppError> {
-    erp_db::transaction(&ctx.pool, move |c| {
-        let current = items::table
-            .find(id)
-            .select(Item::as_select())
-            .for_update()
-            .first(c)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("item"))?;
-        if current.active == active {
-            return Ok(current);
-        }
-        let item: Item = diesel::update(items::table.find(id))
-            .set((
-                items::active.eq(active),
-                items::version.eq(items::version + 1),
-                items::updated_at.eq(Utc::now()),
-            ))
-            .returning(Item::as_returning())
-            .get_result(c)?;
-        events::publish_item_changed(c, &meta, &item)?;
-        Ok(item)
-    })
-    .await
+async fn set_active(ctx: &AppContext, user: &CurrentUser, id: Uuid, active: bool) -> Result<Item, AppError> {
+    user.require_any(&CATALOGUE_EDITORS)?;
+    let meta = ctx.event_meta(user);
+    let item = erp_db::transaction(&ctx.pool, move |c| app::set_active(c, id, active, &meta)).await?;
+    Ok(item.into())
 }
 
 /// An inactive item cannot be ordered or issued; its stock and history stay.
@@ -316,10 +208,7 @@ async fn deactivate_item(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Item>, AppError> {
-    user.require_any(&CATALOGUE_EDITORS)?;
-    Ok(web::Json(
-        set_active(&ctx, ctx.event_meta(&user), id.into_inner(), false).await?,
-    ))
+    Ok(web::Json(set_active(&ctx, &user, id.into_inner(), false).await?))
 }
 
 #[utoipa::path(
@@ -335,8 +224,5 @@ async fn activate_item(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Item>, AppError> {
-    user.require_any(&CATALOGUE_EDITORS)?;
-    Ok(web::Json(
-        set_active(&ctx, ctx.event_meta(&user), id.into_inner(), true).await?,
-    ))
+    Ok(web::Json(set_active(&ctx, &user, id.into_inner(), true).await?))
 }

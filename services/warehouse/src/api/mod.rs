@@ -1,9 +1,11 @@
-//! warehouse's HTTP API.
+//! warehouse's HTTP API: handlers parse, authorise, validate, call one application function in
+//! one transaction and map the result into the response types declared here.
 
 mod counts;
 mod inbound;
 mod items;
 mod outbound;
+mod reports;
 mod stock;
 mod warehouses;
 
@@ -12,9 +14,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     erp_directory::routes(cfg);
+    erp_approval::routes(cfg);
     items::routes(cfg);
     warehouses::routes(cfg);
     stock::routes(cfg);
+    reports::routes(cfg);
     outbound::routes(cfg);
     inbound::routes(cfg);
     counts::routes(cfg);
@@ -31,5 +35,6 @@ pub const CATALOGUE_EDITORS: [Role; 4] = [
     Role::GeneralManager,
 ];
 
-/// Who approves stock counts (never the one who counted).
+/// Who may decide on stock counts (never the one who counted); the authority matrix says which
+/// of them a count waits for.
 pub const COUNT_APPROVERS: [Role; 2] = [Role::GeneralManager, Role::FinanceManager];

@@ -3,6 +3,10 @@
 use super::quantity::SCALE;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The currency stock is valued in: costs carry none, they are in the company's book currency
+/// (VND unless finance is set up otherwise); the approval matrix's facts name it.
+pub const VALUATION_CURRENCY: &str = "VND";
+
 /// The average after receiving `qty` at `cost` into `on_hand` valued at `avg`.
 pub fn average_after_receipt(on_hand: Decimal, avg: Decimal, qty: Decimal, cost: Decimal) -> Decimal {
     let total = on_hand + qty;

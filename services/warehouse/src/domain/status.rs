@@ -3,42 +3,25 @@
 use erp_problem::AppError;
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboundStatus {
-    Open,
-    PartiallyIssued,
-    Issued,
-    Cancelled,
+erp_db::states! {
+    /// An outbound note's state, which follows from its lines.
+    pub enum OutboundStatus: "outbound" {
+        Open = "open",
+        PartiallyIssued = "partially_issued",
+        Issued = "issued",
+        Cancelled = "cancelled",
+    }
 }
 
 impl OutboundStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboundStatus::Open => "open",
-            OutboundStatus::PartiallyIssued => "partially_issued",
-            OutboundStatus::Issued => "issued",
-            OutboundStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        match s {
-            "open" => Ok(Self::Open),
-            "partially_issued" => Ok(Self::PartiallyIssued),
-            "issued" => Ok(Self::Issued),
-            "cancelled" => Ok(Self::Cancelled),
-            other => Err(AppError::internal(format!("unknown outbound status {other}"))),
-        }
-    }
-
     /// Confirming issues and cancelling the rest only apply to notes still open.
     pub fn check_open(self, action: &str) -> Result<(), AppError> {
         match self {
             OutboundStatus::Open | OutboundStatus::PartiallyIssued => Ok(()),
-            done => Err(AppError::Conflict {
-                slug: "wrong-state",
-                detail: format!("cannot {action} an outbound note that is {}", done.as_str()),
-            }),
+            done => Err(AppError::wrong_state(format!(
+                "cannot {action} an outbound note that is {}",
+                done.as_str()
+            ))),
         }
     }
 
@@ -55,11 +38,13 @@ impl OutboundStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InboundStatus {
-    Open,
-    Received,
-    Cancelled,
+erp_db::states! {
+    /// An inbound note's state.
+    pub enum InboundStatus: "inbound" {
+        Open = "open",
+        Received = "received",
+        Cancelled = "cancelled",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,31 +54,15 @@ pub enum InboundAction {
 }
 
 impl InboundStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InboundStatus::Open => "open",
-            InboundStatus::Received => "received",
-            InboundStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        match s {
-            "open" => Ok(Self::Open),
-            "received" => Ok(Self::Received),
-            "cancelled" => Ok(Self::Cancelled),
-            other => Err(AppError::internal(format!("unknown inbound status {other}"))),
-        }
-    }
-
     pub fn transition(self, action: InboundAction) -> Result<Self, AppError> {
         match (self, action) {
             (InboundStatus::Open, InboundAction::Confirm) => Ok(InboundStatus::Received),
             (InboundStatus::Open, InboundAction::Cancel) => Ok(InboundStatus::Cancelled),
-            (from, action) => Err(AppError::Conflict {
-                slug: "wrong-state",
-                detail: format!("cannot {} an inbound note that is {}", action.verb(), from.as_str()),
-            }),
+            (from, action) => Err(AppError::wrong_state(format!(
+                "cannot {} an inbound note that is {}",
+                action.verb(),
+                from.as_str()
+            ))),
         }
     }
 }
@@ -107,13 +76,15 @@ impl InboundAction {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CountStatus {
-    Draft,
-    Submitted,
-    Approved,
-    Rejected,
-    Cancelled,
+erp_db::states! {
+    /// A stock count's state.
+    pub enum CountStatus: "count" {
+        Draft = "draft",
+        Submitted = "submitted",
+        Approved = "approved",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,27 +97,6 @@ pub enum CountAction {
 }
 
 impl CountStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CountStatus::Draft => "draft",
-            CountStatus::Submitted => "submitted",
-            CountStatus::Approved => "approved",
-            CountStatus::Rejected => "rejected",
-            CountStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        match s {
-            "draft" => Ok(Self::Draft),
-            "submitted" => Ok(Self::Submitted),
-            "approved" => Ok(Self::Approved),
-            "rejected" => Ok(Self::Rejected),
-            "cancelled" => Ok(Self::Cancelled),
-            other => Err(AppError::internal(format!("unknown count status {other}"))),
-        }
-    }
-
     /// The whole table: counted quantities are recorded on a draft, the draft is submitted, a
     /// manager approves (adjusting stock) or rejects (back to counting is a new count).
     pub fn transition(self, action: CountAction) -> Result<Self, AppError> {
@@ -158,10 +108,9 @@ impl CountStatus {
             (S::Submitted, A::Approve) => Ok(S::Approved),
             (S::Submitted, A::Reject) => Ok(S::Rejected),
             (S::Draft | S::Submitted, A::Cancel) => Ok(S::Cancelled),
-            (from, action) => Err(AppError::Conflict {
-                slug: "wrong-state",
-                detail: format!("cannot {action:?} a stock count that is {}", from.as_str()).to_lowercase(),
-            }),
+            (from, action) => Err(AppError::wrong_state(
+                format!("cannot {action:?} a stock count that is {}", from.as_str()).to_lowercase(),
+            )),
         }
     }
 }
@@ -219,5 +168,12 @@ mod tests {
             "no recounting after submit"
         );
         assert!(S::Approved.transition(A::Cancel).is_err());
+    }
+
+    #[test]
+    fn stored_names() {
+        assert_eq!(OutboundStatus::PartiallyIssued.as_str(), "partially_issued");
+        assert_eq!(InboundStatus::parse("received").ok(), Some(InboundStatus::Received));
+        assert!(CountStatus::parse_field("status", "lost").is_err());
     }
 }

@@ -1,13 +1,13 @@
-//! What warehouse consumes (requests that become notes) and publishes (item changes; the
-//! stock events are published where stock moves).
+//! What warehouse consumes: requests that become notes, through the same application
+//! functions as a note made by hand. What it publishes is enqueued by the application
+//! functions where things change (items, stock, notes, approvals).
 
-use crate::db::Item;
-use crate::db::notes::{self, NewNote, NoteLine};
+use crate::app::notes::{self, NewNote, NoteLine};
+use crate::domain::InboundKind;
 use diesel::PgConnection;
-use erp_bus::{Envelope, EventMeta, HandlerError, Subscriptions};
-use erp_contracts::warehouse::{ItemChanged, SourceRef};
+use erp_bus::{Envelope, HandlerError, Subscriptions};
+use erp_contracts::warehouse::SourceRef;
 use erp_contracts::{crm, production, purchasing};
-use erp_problem::AppError;
 
 pub fn subscriptions() -> Subscriptions {
     erp_directory::subscriptions()
@@ -70,7 +70,7 @@ fn purchase_arrived(
             })
             .collect(),
     };
-    notes::create_inbound(conn, "purchase", &new)?;
+    notes::create_inbound(conn, InboundKind::Purchase, &new)?;
     Ok(())
 }
 
@@ -100,29 +100,6 @@ fn production_receipt(
             })
             .collect(),
     };
-    notes::create_inbound(conn, "production", &new)?;
-    Ok(())
-}
-
-pub fn publish_item_changed(conn: &mut PgConnection, meta: &EventMeta, item: &Item) -> Result<(), AppError> {
-    erp_bus::enqueue(
-        conn,
-        meta,
-        &ItemChanged {
-            item_id: item.id,
-            sku: item.sku.clone(),
-            name: item.name.clone(),
-            specification: item.specification.clone(),
-            unit: item.unit.clone(),
-            kind: item.kind.clone(),
-            category: item.category.clone(),
-            min_stock: item.min_stock,
-            max_stock: item.max_stock,
-            standard_cost: item.standard_cost,
-            active: item.active,
-            revision: item.version,
-            changed_at: item.updated_at,
-        },
-    )?;
+    notes::create_inbound(conn, InboundKind::Production, &new)?;
     Ok(())
 }

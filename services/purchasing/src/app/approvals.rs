@@ -1,20 +1,14 @@
-//! purchasing's use of the approval engine: the default authority matrix for its documents
+//! purchasing's part of the authority matrix: the default rules of its approvable documents
 //! (purchase requests, the supplier selection reviewed by project control, purchase orders by
-//! amount), seeded on start, and decisions reduced to what the document must do next.
+//! amount, payment requests decided by finance and the differences of blocked supplier
+//! invoices), seeded on start.
 
+use super::{invoices, orders, payments, quotations, requests};
 use diesel::PgConnection;
 use erp_approval::{Condition, RuleSeed};
 use erp_auth::Role;
 use erp_problem::AppError;
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-/// The body of an approve or reject call.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Comment {
-    pub comment: Option<String>,
-}
 
 /// Purchase orders above this total (VND) need the general manager after the purchasing manager.
 pub const ORDER_GENERAL_MANAGER_ABOVE_VND: i64 = 100_000_000;
@@ -22,9 +16,9 @@ pub const ORDER_GENERAL_MANAGER_ABOVE_VND: i64 = 100_000_000;
 /// The purchasing part of the authority matrix, written on first start; a general manager edits
 /// it at `/api/v1/approval-rules` afterwards. Amounts are in VND.
 pub fn default_rules() -> Vec<RuleSeed> {
-    let request = super::requests::DOCUMENT_TYPE;
-    let selection = super::quotations::SELECTION_DOCUMENT_TYPE;
-    let order = super::orders::DOCUMENT_TYPE;
+    let request = requests::DOCUMENT_TYPE;
+    let selection = quotations::SELECTION_DOCUMENT_TYPE;
+    let order = orders::DOCUMENT_TYPE;
     vec![
         RuleSeed::new(request, Condition::Otherwise, Role::PurchasingManager, 1),
         // Seed 000 §5.3: the quotations are passed to project control.
@@ -34,6 +28,15 @@ pub fn default_rules() -> Vec<RuleSeed> {
             .amount(Decimal::from(ORDER_GENERAL_MANAGER_ABOVE_VND), "VND"),
         RuleSeed::new(order, Condition::TotalAbove, Role::GeneralManager, 2)
             .amount(Decimal::from(ORDER_GENERAL_MANAGER_ABOVE_VND), "VND"),
+        // The finance manager decides on paying the supplier.
+        RuleSeed::new(payments::DOCUMENT_TYPE, Condition::Otherwise, Role::FinanceManager, 1),
+        // A blocked invoice's differences are settled by the purchasing manager.
+        RuleSeed::new(
+            invoices::DOCUMENT_TYPE,
+            Condition::Otherwise,
+            Role::PurchasingManager,
+            1,
+        ),
     ]
 }
 
@@ -96,7 +99,7 @@ mod tests {
 
     #[test]
     fn small_orders_need_the_purchasing_manager_large_ones_the_general_manager_too() {
-        let order = super::super::orders::DOCUMENT_TYPE;
+        let order = orders::DOCUMENT_TYPE;
         assert_eq!(roles_for(order, "VND", 5_000_000), vec![(1, Role::PurchasingManager)]);
         assert_eq!(roles_for(order, "VND", 100_000_000), vec![(1, Role::PurchasingManager)]);
         assert_eq!(
@@ -109,12 +112,24 @@ mod tests {
     #[test]
     fn requests_and_selections_have_their_reviewers() {
         assert_eq!(
-            roles_for(super::super::requests::DOCUMENT_TYPE, "VND", 0),
+            roles_for(requests::DOCUMENT_TYPE, "VND", 0),
             vec![(1, Role::PurchasingManager)]
         );
         assert_eq!(
-            roles_for(super::super::quotations::SELECTION_DOCUMENT_TYPE, "VND", 1),
+            roles_for(quotations::SELECTION_DOCUMENT_TYPE, "VND", 1),
             vec![(1, Role::ProjectController)]
+        );
+    }
+
+    #[test]
+    fn payments_go_to_finance_and_invoice_differences_to_the_purchasing_manager() {
+        assert_eq!(
+            roles_for(payments::DOCUMENT_TYPE, "CNY", 300),
+            vec![(1, Role::FinanceManager)]
+        );
+        assert_eq!(
+            roles_for(invoices::DOCUMENT_TYPE, "VND", 999_000_000),
+            vec![(1, Role::PurchasingManager)]
         );
     }
 }
