@@ -1,10 +1,10 @@
 //! API keys for integrators: created with roles, shown once, stored as a digest, revocable.
 
-use crate::db::{ApiKey, schema::api_keys};
-use crate::domain::{credentials, people};
+use crate::app::api_keys::{self as app, CreatedKey, KeyValues};
+use crate::db::ApiKeyRow;
+use crate::domain::people;
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use erp_auth::{CurrentUser, Role};
 use erp_problem::{AppError, Json, Validator};
 use erp_server::AppContext;
@@ -17,6 +17,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_api_keys)
         .service(create_api_key)
         .service(revoke_api_key);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: Uuid,
+    pub name: String,
+    /// Shown to tell keys apart; the secret itself is never stored.
+    pub prefix: String,
+    pub roles: Vec<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKeyRow> for ApiKey {
+    fn from(r: ApiKeyRow) -> Self {
+        ApiKey {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            roles: r.roles,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -36,6 +66,15 @@ pub struct CreatedApiKey {
     pub api_key: String,
 }
 
+impl From<CreatedKey> for CreatedApiKey {
+    fn from(c: CreatedKey) -> Self {
+        CreatedApiKey {
+            key: c.key.into(),
+            api_key: c.secret,
+        }
+    }
+}
+
 #[utoipa::path(
     tag = "api-keys",
     responses(
@@ -45,14 +84,8 @@ pub struct CreatedApiKey {
 #[get("/api/v1/api-keys")]
 async fn list_api_keys(ctx: web::Data<AppContext>, user: CurrentUser) -> Result<web::Json<Vec<ApiKey>>, AppError> {
     user.require_any(&[Role::HrAdmin])?;
-    let keys = erp_db::with_conn(&ctx.pool, |c| {
-        Ok(api_keys::table
-            .select(ApiKey::as_select())
-            .order(api_keys::created_at.desc())
-            .load(c)?)
-    })
-    .await?;
-    Ok(web::Json(keys))
+    let keys = erp_db::with_conn(&ctx.pool, app::list).await?;
+    Ok(web::Json(keys.into_iter().map(ApiKey::from).collect()))
 }
 
 #[utoipa::path(
@@ -73,45 +106,21 @@ async fn create_api_key(
     let mut v = Validator::new();
     v.text("name", &req.name, 200);
     v.check(!req.roles.is_empty(), "roles", "must name at least one role");
-    let mut roles: Vec<Role> = Vec::new();
-    for (i, r) in req.roles.iter().enumerate() {
-        match r.parse::<Role>() {
-            Ok(role) => roles.push(role),
-            Err(e) => {
-                v.add(format!("roles[{i}]"), e);
-            }
-        }
-    }
-    roles.sort();
-    roles.dedup();
+    let roles = people::parse_role_list(&mut v, "roles", &req.roles);
     if let Some(at) = req.expires_at {
         v.check(at > Utc::now(), "expires_at", "must be in the future");
     }
     v.finish()?;
-    let (prefix, secret) = credentials::new_api_key();
-    let digest = credentials::digest(&secret);
-    let name = req.name.trim().to_owned();
-    let created_by = user.id;
-    let roles = people::role_names(&roles);
-    let key = erp_db::transaction(&ctx.pool, move |c| {
-        Ok(diesel::insert_into(api_keys::table)
-            .values((
-                api_keys::id.eq(Uuid::now_v7()),
-                api_keys::name.eq(&name),
-                api_keys::prefix.eq(&prefix),
-                api_keys::key_hash.eq(&digest),
-                api_keys::roles.eq(&roles),
-                api_keys::created_by.eq(created_by),
-                api_keys::expires_at.eq(req.expires_at),
-            ))
-            .returning(ApiKey::as_returning())
-            .get_result(c)?)
-    })
-    .await?;
-    tracing::info!(api_key = %key.id, prefix = %key.prefix, "API key created");
+    let values = KeyValues {
+        name: req.name.trim().to_owned(),
+        roles,
+        expires_at: req.expires_at,
+    };
+    let created = erp_db::transaction(&ctx.pool, move |c| app::create(c, &user, &values)).await?;
+    tracing::info!(api_key = %created.key.id, prefix = %created.key.prefix, "API key created");
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/api-keys/{}", key.id)))
-        .json(CreatedApiKey { key, api_key: secret }))
+        .insert_header((header::LOCATION, format!("/api/v1/api-keys/{}", created.key.id)))
+        .json(CreatedApiKey::from(created)))
 }
 
 /// The key stops working at once for new tokens; tokens already issued run out within their
@@ -131,22 +140,6 @@ async fn revoke_api_key(
 ) -> Result<web::Json<ApiKey>, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let id = id.into_inner();
-    let key = erp_db::transaction(&ctx.pool, move |c| {
-        let key: ApiKey = api_keys::table
-            .find(id)
-            .select(ApiKey::as_select())
-            .for_update()
-            .first(c)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("API key"))?;
-        if key.revoked_at.is_some() {
-            return Ok(key);
-        }
-        Ok(diesel::update(api_keys::table.find(id))
-            .set(api_keys::revoked_at.eq(Utc::now()))
-            .returning(ApiKey::as_returning())
-            .get_result(c)?)
-    })
-    .await?;
-    Ok(web::Json(key))
+    let key = erp_db::transaction(&ctx.pool, move |c| app::revoke(c, id)).await?;
+    Ok(web::Json(key.into()))
 }

@@ -1,15 +1,15 @@
 //! Departments: a tree, maintained by `hr_admin`, read by everyone.
 
-use crate::db::{self, Department, EmployeeRow, schema::departments, schema::employees};
+use crate::app::departments::{self as app, DepartmentFields};
+use crate::db::DepartmentRow;
 use crate::domain::people;
-use crate::events;
 use actix_web::{HttpResponse, get, http::header, post, put, web};
-use chrono::Utc;
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use erp_auth::{CurrentUser, Role};
 use erp_problem::{AppError, Json, Problem, Validator};
 use erp_server::AppContext;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -20,6 +20,33 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_department)
         .service(create_department)
         .service(update_department);
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Department {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+    pub manager_id: Option<Uuid>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<DepartmentRow> for Department {
+    fn from(r: DepartmentRow) -> Self {
+        Department {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            parent_id: r.parent_id,
+            manager_id: r.manager_id,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -49,8 +76,7 @@ pub struct DepartmentNode {
 
 /// Builds the forest from a flat list (roots are departments without a known parent).
 pub fn build_tree(all: Vec<Department>) -> Vec<DepartmentNode> {
-    use std::collections::HashMap;
-    let ids: std::collections::HashSet<Uuid> = all.iter().map(|d| d.id).collect();
+    let ids: HashSet<Uuid> = all.iter().map(|d| d.id).collect();
     let mut children: HashMap<Option<Uuid>, Vec<Department>> = HashMap::new();
     for d in all {
         let parent = d.parent_id.filter(|p| ids.contains(p));
@@ -80,33 +106,23 @@ pub fn build_tree(all: Vec<Department>) -> Vec<DepartmentNode> {
     attach(None, &mut children, 0)
 }
 
-fn validate(code: &str, name: &str) -> Result<(), AppError> {
+/// Validates a department as given and gives the fields to store (code and name trimmed).
+fn fields(
+    code: &str,
+    name: &str,
+    parent_id: Option<Uuid>,
+    manager_id: Option<Uuid>,
+) -> Result<DepartmentFields, AppError> {
     let mut v = Validator::new();
     people::check_code(&mut v, "code", code.trim());
     v.text("name", name, 200);
-    v.finish()
-}
-
-fn check_references(
-    conn: &mut PgConnection,
-    id: Uuid,
-    parent_id: Option<Uuid>,
-    manager_id: Option<Uuid>,
-) -> Result<(), AppError> {
-    let mut v = Validator::new();
-    if let Some(p) = parent_id {
-        if db::find_department(conn, p)?.is_none() {
-            v.add("parent_id", "no such department");
-        } else if db::would_loop(conn, db::Hierarchy::Departments, id, p)? {
-            v.add("parent_id", "would put the department under itself");
-        }
-    }
-    if let Some(m) = manager_id
-        && !db::employee_exists(conn, m)?
-    {
-        v.add("manager_id", "no such employee");
-    }
-    v.finish()
+    v.finish()?;
+    Ok(DepartmentFields {
+        code: code.trim().to_owned(),
+        name: name.trim().to_owned(),
+        parent_id,
+        manager_id,
+    })
 }
 
 #[utoipa::path(
@@ -118,7 +134,8 @@ async fn list_departments(
     ctx: web::Data<AppContext>,
     _user: CurrentUser,
 ) -> Result<web::Json<Vec<Department>>, AppError> {
-    Ok(web::Json(erp_db::with_conn(&ctx.pool, db::all_departments).await?))
+    let rows = erp_db::with_conn(&ctx.pool, app::list).await?;
+    Ok(web::Json(rows.into_iter().map(Department::from).collect()))
 }
 
 /// The departments as a tree.
@@ -131,8 +148,8 @@ async fn department_tree(
     ctx: web::Data<AppContext>,
     _user: CurrentUser,
 ) -> Result<web::Json<Vec<DepartmentNode>>, AppError> {
-    let all = erp_db::with_conn(&ctx.pool, db::all_departments).await?;
-    Ok(web::Json(build_tree(all)))
+    let rows = erp_db::with_conn(&ctx.pool, app::list).await?;
+    Ok(web::Json(build_tree(rows.into_iter().map(Department::from).collect())))
 }
 
 #[utoipa::path(
@@ -149,10 +166,8 @@ async fn get_department(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Department>, AppError> {
     let id = id.into_inner();
-    erp_db::with_conn(&ctx.pool, move |c| db::find_department(c, id))
-        .await?
-        .map(web::Json)
-        .ok_or_else(|| AppError::not_found("department"))
+    let row = erp_db::with_conn(&ctx.pool, move |c| app::get(c, id)).await?;
+    Ok(web::Json(row.into()))
 }
 
 #[utoipa::path(
@@ -171,22 +186,8 @@ async fn create_department(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&[Role::HrAdmin])?;
     let req = body.into_inner();
-    validate(&req.code, &req.name)?;
-    let id = Uuid::now_v7();
-    let dept = erp_db::transaction(&ctx.pool, move |c| {
-        check_references(c, id, req.parent_id, req.manager_id)?;
-        Ok(diesel::insert_into(departments::table)
-            .values((
-                departments::id.eq(id),
-                departments::code.eq(req.code.trim()),
-                departments::name.eq(req.name.trim()),
-                departments::parent_id.eq(req.parent_id),
-                departments::manager_id.eq(req.manager_id),
-            ))
-            .returning(Department::as_returning())
-            .get_result(c)?)
-    })
-    .await?;
+    let fields = fields(&req.code, &req.name, req.parent_id, req.manager_id)?;
+    let dept = Department::from(erp_db::transaction(&ctx.pool, move |c| app::create(c, &fields)).await?);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/departments/{}", dept.id)))
         .json(dept))
@@ -200,7 +201,7 @@ async fn create_department(
     request_body = UpdateDepartment,
     responses(
         (status = 200, body = Department),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "stale version or the code is taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/departments/{id}")]
@@ -213,51 +214,11 @@ async fn update_department(
     user.require_any(&[Role::HrAdmin])?;
     let id = id.into_inner();
     let req = body.into_inner();
-    validate(&req.code, &req.name)?;
+    let fields = fields(&req.code, &req.name, req.parent_id, req.manager_id)?;
     let meta = ctx.event_meta(&user);
-    let dept = erp_db::transaction(&ctx.pool, move |c| {
-        // The hierarchy lock before the row lock (see `db::would_loop`).
-        if req.parent_id.is_some() {
-            db::lock_hierarchy(c, db::Hierarchy::Departments)?;
-        }
-        let current: Department = departments::table
-            .find(id)
-            .select(Department::as_select())
-            .for_update()
-            .first(c)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("department"))?;
-        if current.version != req.version {
-            return Err(AppError::stale_version("the department"));
-        }
-        check_references(c, id, req.parent_id, req.manager_id)?;
-        let updated: Department = diesel::update(departments::table.find(id))
-            .set((
-                departments::code.eq(req.code.trim()),
-                departments::name.eq(req.name.trim()),
-                departments::parent_id.eq(req.parent_id),
-                departments::manager_id.eq(req.manager_id),
-                departments::version.eq(departments::version + 1),
-                departments::updated_at.eq(Utc::now()),
-            ))
-            .returning(Department::as_returning())
-            .get_result(c)?;
-        if updated.code != current.code || updated.name != current.name {
-            let members: Vec<EmployeeRow> = diesel::update(employees::table.filter(employees::department_id.eq(id)))
-                .set((
-                    employees::version.eq(employees::version + 1),
-                    employees::updated_at.eq(Utc::now()),
-                ))
-                .returning(EmployeeRow::as_returning())
-                .get_results(c)?;
-            for m in &members {
-                events::publish_employee_changed(c, &meta, m)?;
-            }
-        }
-        Ok(updated)
-    })
-    .await?;
-    Ok(web::Json(dept))
+    let version = req.version;
+    let row = erp_db::transaction(&ctx.pool, move |c| app::update(c, id, &fields, version, &meta)).await?;
+    Ok(web::Json(row.into()))
 }
 
 #[cfg(test)]

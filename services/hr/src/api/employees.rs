@@ -1,14 +1,12 @@
 //! Employees: the company directory (any employee reads it), maintained by `hr_admin`.
 
 use super::{Employee, hash_password};
-use crate::db::{self, EmployeeRow, schema::employees};
+use crate::app::employees::{self as app, EmployeeFilter, EmployeeValues};
+use crate::db::EmployeeRow;
 use crate::domain::{credentials, people};
-use crate::events;
 use actix_web::{HttpResponse, get, http::header, post, put, web};
-use chrono::Utc;
-use diesel::prelude::*;
 use erp_auth::{CurrentUser, Role};
-use erp_bus::EventMeta;
+use erp_db::{Page, Paging};
 use erp_problem::{AppError, Json, Problem, Validator};
 use erp_server::AppContext;
 use serde::{Deserialize, Serialize};
@@ -60,6 +58,55 @@ pub struct UpdateEmployee {
     pub version: i64,
 }
 
+impl CreateEmployee {
+    /// The code and the values to store, or a 422 naming every bad field (the password too).
+    fn validated(&self) -> Result<(String, EmployeeValues), AppError> {
+        let mut v = Validator::new();
+        let code = self.code.trim().to_owned();
+        people::check_code(&mut v, "code", &code);
+        let fields = people::validate_employee(
+            &mut v,
+            &self.name,
+            self.email.as_deref(),
+            self.phone.as_deref(),
+            self.position.as_deref(),
+            &self.roles,
+        );
+        if let Some(p) = &self.password
+            && let Err(m) = credentials::check_password_policy(p)
+        {
+            v.add("password", m);
+        }
+        v.finish()?;
+        let values = EmployeeValues {
+            fields,
+            department_id: self.department_id,
+            manager_id: self.manager_id,
+        };
+        Ok((code, values))
+    }
+}
+
+impl UpdateEmployee {
+    fn validated(&self) -> Result<EmployeeValues, AppError> {
+        let mut v = Validator::new();
+        let fields = people::validate_employee(
+            &mut v,
+            &self.name,
+            self.email.as_deref(),
+            self.phone.as_deref(),
+            self.position.as_deref(),
+            &self.roles,
+        );
+        v.finish()?;
+        Ok(EmployeeValues {
+            fields,
+            department_id: self.department_id,
+            manager_id: self.manager_id,
+        })
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SetPassword {
     pub new_password: String,
@@ -84,27 +131,19 @@ pub struct EmployeePage {
     pub next_cursor: Option<Uuid>,
 }
 
-/// Department and manager must exist, and the manager chain must not loop.
-fn check_references(
-    conn: &mut PgConnection,
-    v: &mut Validator,
-    employee_id: Uuid,
-    department_id: Option<Uuid>,
-    manager_id: Option<Uuid>,
-) -> Result<(), AppError> {
-    if let Some(d) = department_id
-        && db::find_department(conn, d)?.is_none()
-    {
-        v.add("department_id", "no such department");
-    }
-    if let Some(m) = manager_id {
-        if !db::employee_exists(conn, m)? {
-            v.add("manager_id", "no such employee");
-        } else if db::would_loop(conn, db::Hierarchy::Managers, employee_id, m)? {
-            v.add("manager_id", "would make the employee their own (indirect) manager");
+impl From<Page<EmployeeRow>> for EmployeePage {
+    fn from(p: Page<EmployeeRow>) -> Self {
+        let p = p.map(Employee::from);
+        EmployeePage {
+            items: p.items,
+            next_cursor: p.next_cursor,
         }
     }
-    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Republished {
+    pub published: usize,
 }
 
 /// The company directory.
@@ -122,40 +161,14 @@ async fn list_employees(
     query: web::Query<EmployeeQuery>,
 ) -> Result<web::Json<EmployeePage>, AppError> {
     let q = query.into_inner();
-    let limit = erp_db::page_limit(q.limit);
-    let page = erp_db::with_conn(&ctx.pool, move |c| {
-        let mut sql = employees::table
-            .select(EmployeeRow::as_select())
-            .order(employees::id)
-            .limit(limit + 1)
-            .into_boxed();
-        if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let p = erp_db::like_pattern(text);
-            sql = sql.filter(
-                employees::name
-                    .ilike(p.clone())
-                    .or(employees::code.ilike(p.clone()))
-                    .or(employees::email.ilike(p)),
-            );
-        }
-        if let Some(d) = q.department_id {
-            sql = sql.filter(employees::department_id.eq(d));
-        }
-        if let Some(a) = q.active {
-            sql = sql.filter(employees::active.eq(a));
-        }
-        if let Some(after) = q.cursor {
-            sql = sql.filter(employees::id.gt(after));
-        }
-        let mut rows = sql.load(c)?;
-        let next_cursor = erp_db::split_page(&mut rows, limit, |r| r.id);
-        Ok(EmployeePage {
-            items: rows.into_iter().map(Employee::from).collect(),
-            next_cursor,
-        })
-    })
-    .await?;
-    Ok(web::Json(page))
+    let paging = Paging::new(q.limit, q.cursor);
+    let filter = EmployeeFilter {
+        text: q.q,
+        department_id: q.department_id,
+        active: q.active,
+    };
+    let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, &filter, paging)).await?;
+    Ok(web::Json(page.into()))
 }
 
 #[utoipa::path(
@@ -172,9 +185,7 @@ async fn get_employee(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Employee>, AppError> {
     let id = id.into_inner();
-    let row = erp_db::with_conn(&ctx.pool, move |c| db::find_employee(c, id))
-        .await?
-        .ok_or_else(|| AppError::not_found("employee"))?;
+    let row = erp_db::with_conn(&ctx.pool, move |c| app::get(c, id)).await?;
     Ok(web::Json(row.into()))
 }
 
@@ -195,47 +206,15 @@ async fn create_employee(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&ADMIN)?;
     let req = body.into_inner();
-    let mut v = Validator::new();
-    let code = req.code.trim().to_owned();
-    people::check_code(&mut v, "code", &code);
-    let fields = people::validate_employee(&mut v, &req.name, req.email, req.phone, req.position, &req.roles);
-    if let Some(p) = &req.password
-        && let Err(m) = credentials::check_password_policy(p)
-    {
-        v.add("password", m);
-    }
-    if !v.is_empty() {
-        return Err(v.finish().err().unwrap_or_else(|| AppError::internal("validation")));
-    }
+    let (code, values) = req.validated()?;
+    // Hashed before the transaction: argon2 runs off the async workers without a connection.
     let password_hash = match req.password {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
     let meta = ctx.event_meta(&user);
-    let (department_id, manager_id) = (req.department_id, req.manager_id);
-    let id = Uuid::now_v7();
     let row = erp_db::transaction(&ctx.pool, move |c| {
-        let mut v = Validator::new();
-        check_references(c, &mut v, id, department_id, manager_id)?;
-        v.finish()?;
-        let row: EmployeeRow = diesel::insert_into(employees::table)
-            .values((
-                employees::id.eq(id),
-                employees::code.eq(&code),
-                employees::name.eq(&fields.name),
-                employees::email.eq(&fields.email),
-                employees::phone.eq(&fields.phone),
-                employees::department_id.eq(department_id),
-                employees::manager_id.eq(manager_id),
-                employees::position.eq(&fields.position),
-                employees::roles.eq(people::role_names(&fields.roles)),
-                employees::password_hash.eq(&password_hash),
-                employees::password_changed_at.eq(password_hash.as_ref().map(|_| Utc::now())),
-            ))
-            .returning(EmployeeRow::as_returning())
-            .get_result(c)?;
-        events::publish_employee_changed(c, &meta, &row)?;
-        Ok(row)
+        app::create(c, &code, &values, password_hash.as_deref(), &meta)
     })
     .await?;
     tracing::info!(employee = %row.id, code = %row.code, "employee created");
@@ -264,66 +243,10 @@ async fn update_employee(
     user.require_any(&ADMIN)?;
     let id = id.into_inner();
     let req = body.into_inner();
-    let mut v = Validator::new();
-    let fields = people::validate_employee(&mut v, &req.name, req.email, req.phone, req.position, &req.roles);
-    v.finish()?;
-    let meta = ctx.event_meta(&user);
-    let (department_id, manager_id, version) = (req.department_id, req.manager_id, req.version);
-    let row = erp_db::transaction(&ctx.pool, move |c| {
-        // The hierarchy lock before the row lock: the loop check takes it too, and two
-        // updates taking them in opposite orders would deadlock.
-        if manager_id.is_some() {
-            db::lock_hierarchy(c, db::Hierarchy::Managers)?;
-        }
-        let current = db::lock_employee(c, id)?;
-        if current.version != version {
-            return Err(AppError::stale_version("the employee"));
-        }
-        let mut v = Validator::new();
-        check_references(c, &mut v, id, department_id, manager_id)?;
-        v.finish()?;
-        let row: EmployeeRow = diesel::update(employees::table.find(id))
-            .set((
-                employees::name.eq(&fields.name),
-                employees::email.eq(&fields.email),
-                employees::phone.eq(&fields.phone),
-                employees::department_id.eq(department_id),
-                employees::manager_id.eq(manager_id),
-                employees::position.eq(&fields.position),
-                employees::roles.eq(people::role_names(&fields.roles)),
-                employees::version.eq(employees::version + 1),
-                employees::updated_at.eq(Utc::now()),
-            ))
-            .returning(EmployeeRow::as_returning())
-            .get_result(c)?;
-        events::publish_employee_changed(c, &meta, &row)?;
-        Ok(row)
-    })
-    .await?;
+    let values = req.validated()?;
+    let (meta, version) = (ctx.event_meta(&user), req.version);
+    let row = erp_db::transaction(&ctx.pool, move |c| app::update(c, id, &values, version, &meta)).await?;
     Ok(web::Json(row.into()))
-}
-
-async fn set_active(ctx: &AppContext, meta: EventMeta, id: Uuid, active: bool) -> Result<EmployeeRow, AppError> {
-    erp_db::transaction(&ctx.pool, move |c| {
-        let current = db::lock_employee(c, id)?;
-        if current.active == active {
-            return Ok(current);
-        }
-        let row: EmployeeRow = diesel::update(employees::table.find(id))
-            .set((
-                employees::active.eq(active),
-                employees::version.eq(employees::version + 1),
-                employees::updated_at.eq(Utc::now()),
-            ))
-            .returning(EmployeeRow::as_returning())
-            .get_result(c)?;
-        if !active {
-            db::revoke_all_refresh_tokens(c, id)?;
-        }
-        events::publish_employee_changed(c, &meta, &row)?;
-        Ok(row)
-    })
-    .await
 }
 
 /// The employee can no longer sign in; their sessions end. Publishes `hr.employee.changed`.
@@ -343,12 +266,9 @@ async fn deactivate_employee(
 ) -> Result<web::Json<Employee>, AppError> {
     user.require_any(&ADMIN)?;
     let id = id.into_inner();
-    if id == user.id {
-        return Err(AppError::conflict("you cannot deactivate yourself"));
-    }
-    Ok(web::Json(
-        set_active(&ctx, ctx.event_meta(&user), id, false).await?.into(),
-    ))
+    let meta = ctx.event_meta(&user);
+    let row = erp_db::transaction(&ctx.pool, move |c| app::deactivate(c, &user, id, &meta)).await?;
+    Ok(web::Json(row.into()))
 }
 
 /// Publishes `hr.employee.changed`.
@@ -366,11 +286,10 @@ async fn activate_employee(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Employee>, AppError> {
     user.require_any(&ADMIN)?;
-    Ok(web::Json(
-        set_active(&ctx, ctx.event_meta(&user), id.into_inner(), true)
-            .await?
-            .into(),
-    ))
+    let id = id.into_inner();
+    let meta = ctx.event_meta(&user);
+    let row = erp_db::transaction(&ctx.pool, move |c| app::activate(c, id, &meta)).await?;
+    Ok(web::Json(row.into()))
 }
 
 /// Sets (or resets) an employee's password; their sessions end.
@@ -396,23 +315,8 @@ async fn set_employee_password(
         return Err(AppError::validation("new_password", m));
     }
     let hash = hash_password(password).await?;
-    erp_db::transaction(&ctx.pool, move |c| {
-        db::lock_employee(c, id)?;
-        diesel::update(employees::table.find(id))
-            .set((
-                employees::password_hash.eq(&hash),
-                employees::password_changed_at.eq(Utc::now()),
-            ))
-            .execute(c)?;
-        db::revoke_all_refresh_tokens(c, id)
-    })
-    .await?;
+    erp_db::transaction(&ctx.pool, move |c| app::set_password(c, id, &hash)).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Republished {
-    pub published: usize,
 }
 
 /// Publishes `hr.employee.changed` again for every employee, so a service whose queue did not
@@ -431,17 +335,7 @@ async fn republish_employees(
 ) -> Result<web::Json<Republished>, AppError> {
     user.require_any(&ADMIN)?;
     let meta = ctx.event_meta(&user);
-    let published = erp_db::transaction(&ctx.pool, move |c| {
-        let rows: Vec<EmployeeRow> = employees::table
-            .select(EmployeeRow::as_select())
-            .order(employees::id)
-            .load(c)?;
-        for row in &rows {
-            events::publish_employee_changed(c, &meta, row)?;
-        }
-        Ok(rows.len())
-    })
-    .await?;
+    let published = erp_db::transaction(&ctx.pool, move |c| app::republish(c, &meta)).await?;
     tracing::info!(published, "employees republished");
     Ok(web::Json(Republished { published }))
 }

@@ -1,12 +1,16 @@
-//! hr's HTTP API: parse, authorise, call the domain and the database, map the result.
+//! hr's HTTP API: parse, authorise, validate, call one app function in one transaction, map the
+//! result into the response types (docs/architecture.md).
 
 mod api_keys;
 mod auth;
 mod departments;
 mod employees;
 
+use crate::app::auth::TokenSettings;
 use crate::db::EmployeeRow;
 use chrono::{DateTime, Utc};
+use erp_problem::AppError;
+use erp_server::AppContext;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -60,17 +64,26 @@ impl From<EmployeeRow> for Employee {
     }
 }
 
-/// Runs argon2 off the async workers: it is deliberately slow.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, erp_problem::AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(erp_problem::AppError::internal)
+/// How this service signs tokens, for the session commands.
+fn token_settings(ctx: &AppContext) -> TokenSettings<'_> {
+    TokenSettings {
+        keys: &ctx.keys,
+        access_ttl: ctx.config.access_token_ttl,
+        refresh_ttl: ctx.config.refresh_token_ttl,
+    }
 }
 
-pub(crate) async fn hash_password(password: String) -> Result<String, erp_problem::AppError> {
+/// Runs argon2 off the async workers (it is deliberately slow), without holding a connection.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.map_err(AppError::internal)
+}
+
+async fn hash_password(password: String) -> Result<String, AppError> {
     blocking(move || crate::domain::credentials::hash_password(&password))
         .await?
-        .map_err(erp_problem::AppError::internal)
+        .map_err(AppError::internal)
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    blocking(move || crate::domain::credentials::verify_password(&password, &hash)).await
 }

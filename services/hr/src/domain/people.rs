@@ -1,7 +1,7 @@
 //! Validation of employee and department input.
 
 use erp_auth::Role;
-use erp_problem::{AppError, Validator};
+use erp_problem::{Validator, clean};
 
 /// Employee and department codes: short, no spaces, case-insensitive unique.
 pub fn check_code(v: &mut Validator, field: &str, code: &str) {
@@ -23,9 +23,9 @@ pub fn check_email(v: &mut Validator, field: &str, email: Option<&str>) {
     }
 }
 
-/// Parses role names; every employee also holds `employee` (the everyday-work role).
-pub fn parse_roles(v: &mut Validator, field: &str, names: &[String]) -> Vec<Role> {
-    let mut roles = vec![Role::Employee];
+/// Parses role names (sorted, without repeats); an unknown one is a problem on `field[i]`.
+pub fn parse_role_list(v: &mut Validator, field: &str, names: &[String]) -> Vec<Role> {
+    let mut roles = Vec::new();
     for (i, name) in names.iter().enumerate() {
         match name.parse::<Role>() {
             Ok(r) => roles.push(r),
@@ -39,16 +39,21 @@ pub fn parse_roles(v: &mut Validator, field: &str, names: &[String]) -> Vec<Role
     roles
 }
 
+/// Parses role names; every employee also holds `employee` (the everyday-work role).
+pub fn parse_roles(v: &mut Validator, field: &str, names: &[String]) -> Vec<Role> {
+    let mut roles = parse_role_list(v, field, names);
+    roles.push(Role::Employee);
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
 pub fn role_names(roles: &[Role]) -> Vec<String> {
     roles.iter().map(|r| r.as_str().to_owned()).collect()
 }
 
-/// Trims optional text; blank becomes none.
-pub fn clean(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
 /// Employee fields as given on create or update, validated together.
+#[derive(Debug, Clone)]
 pub struct EmployeeFields {
     pub name: String,
     pub email: Option<String>,
@@ -60,9 +65,9 @@ pub struct EmployeeFields {
 pub fn validate_employee(
     v: &mut Validator,
     name: &str,
-    email: Option<String>,
-    phone: Option<String>,
-    position: Option<String>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    position: Option<&str>,
     roles: &[String],
 ) -> EmployeeFields {
     let email = clean(email).map(|e| e.to_lowercase());
@@ -82,13 +87,10 @@ pub fn validate_employee(
     }
 }
 
-pub fn finish(v: Validator) -> Result<(), AppError> {
-    v.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use erp_problem::AppError;
 
     #[test]
     fn codes() {
@@ -116,13 +118,25 @@ mod tests {
     }
 
     #[test]
+    fn key_roles_are_only_the_named_ones() {
+        let mut v = Validator::new();
+        let roles = parse_role_list(
+            &mut v,
+            "roles",
+            &["purchaser".into(), "sales".into(), "purchaser".into()],
+        );
+        assert_eq!(roles, vec![Role::Sales, Role::Purchaser]);
+        assert!(v.is_empty());
+    }
+
+    #[test]
     fn employee_fields_are_cleaned() {
         let mut v = Validator::new();
         let f = validate_employee(
             &mut v,
             " Trần Thị Bình ",
-            Some(" Binh@Example.VN ".into()),
-            Some("  ".into()),
+            Some(" Binh@Example.VN "),
+            Some("  "),
             None,
             &[],
         );
@@ -135,7 +149,7 @@ mod tests {
     #[test]
     fn bad_email() {
         let mut v = Validator::new();
-        validate_employee(&mut v, "王伟", Some("not-an-email".into()), None, None, &[]);
+        validate_employee(&mut v, "王伟", Some("not-an-email"), None, None, &[]);
         assert!(!v.is_empty());
     }
 }
