@@ -3,6 +3,7 @@
 //! customers' open receivables from other services' events.
 
 pub mod api;
+pub mod app;
 pub mod db;
 pub mod domain;
 pub mod events;
@@ -36,5 +37,6 @@ fn seed_authority_matrix(
     _config: &erp_config::Config,
 ) -> Result<(), erp_problem::AppError> {
     erp_approval::seed_rules(conn, &api::default_rules())?;
+    erp_approval::seed_rules(conn, &app::receipts::default_rules())?;
     Ok(())
 }

@@ -2,15 +2,14 @@
 //! to recordings and scans) and the follow-ups each one plans. Whoever sees the customer reads
 //! and adds to its history; a customer one may not see is a 404.
 
-use crate::db::pipeline::{Activity, FollowUp, activities, follow_ups, opportunities};
-use crate::db::{self};
-use crate::domain::pipeline::{self, ActivityKind};
+use crate::app::activities::{self as app, ActivityInput};
+use crate::db::activities as rows;
 use crate::domain::visibility::{Scope, scope};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
 use erp_auth::CurrentUser;
-use erp_problem::{AppError, Json, Problem, Validator};
+use erp_db::{Page, Paging};
+use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,20 +22,75 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(log_activity);
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ActivityInput {
-    pub kind: ActivityKind,
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Activity {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub opportunity_id: Option<Uuid>,
+    /// call, visit, email, meeting or note.
+    pub kind: String,
     pub subject: String,
     pub outcome: Option<String>,
-    /// When it happened; now when absent.
-    pub occurred_at: Option<DateTime<Utc>>,
-    /// When to contact the customer next (on or after the day of the activity).
+    pub occurred_at: DateTime<Utc>,
+    /// When to contact the customer next.
     pub next_follow_up: Option<NaiveDate>,
-    /// References to stored files (call recordings, photos, signed scans); at most 20.
-    #[serde(default)]
+    /// References to stored files: call recordings, photos, signed scans.
     pub attachments: Vec<String>,
-    /// An opportunity of this customer the activity belongs to.
+    pub created_by: Uuid,
+    pub created_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<rows::Activity> for Activity {
+    fn from(a: rows::Activity) -> Self {
+        Activity {
+            id: a.id,
+            customer_id: a.customer_id,
+            opportunity_id: a.opportunity_id,
+            kind: a.kind,
+            subject: a.subject,
+            outcome: a.outcome,
+            occurred_at: a.occurred_at,
+            next_follow_up: a.next_follow_up,
+            attachments: a.attachments,
+            created_by: a.created_by,
+            created_by_name: a.created_by_name,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// A follow-up due: the newest activity one logged on a customer, with the date it planned.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUp {
+    /// The activity that planned it.
+    pub activity_id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
     pub opportunity_id: Option<Uuid>,
+    pub kind: String,
+    pub subject: String,
+    pub occurred_at: DateTime<Utc>,
+    pub next_follow_up: NaiveDate,
+}
+
+impl From<rows::FollowUp> for FollowUp {
+    fn from(f: rows::FollowUp) -> Self {
+        FollowUp {
+            activity_id: f.activity_id,
+            customer_id: f.customer_id,
+            customer_code: f.customer_code,
+            customer_name: f.customer_name,
+            customer_phone: f.customer_phone,
+            opportunity_id: f.opportunity_id,
+            kind: f.kind,
+            subject: f.subject,
+            occurred_at: f.occurred_at,
+            next_follow_up: f.next_follow_up,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -54,6 +108,16 @@ pub struct ActivityQuery {
 pub struct ActivityPage {
     pub items: Vec<Activity>,
     pub next_cursor: Option<Uuid>,
+}
+
+impl From<Page<rows::Activity>> for ActivityPage {
+    fn from(p: Page<rows::Activity>) -> Self {
+        let p = p.map(Activity::from);
+        ActivityPage {
+            items: p.items,
+            next_cursor: p.next_cursor,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -74,6 +138,16 @@ pub struct FollowUpPage {
     pub next_cursor: Option<Uuid>,
 }
 
+impl From<Page<rows::FollowUp>> for FollowUpPage {
+    fn from(p: Page<rows::FollowUp>) -> Self {
+        let p = p.map(FollowUp::from);
+        FollowUpPage {
+            items: p.items,
+            next_cursor: p.next_cursor,
+        }
+    }
+}
+
 #[utoipa::path(
     tag = "activities",
     params(("id" = Uuid, Path, description = "customer id"), ActivityQuery),
@@ -89,44 +163,14 @@ async fn list_customer_activities(
     id: web::Path<Uuid>,
     query: web::Query<ActivityQuery>,
 ) -> Result<web::Json<ActivityPage>, AppError> {
-    let scope = scope(&user);
     let id = id.into_inner();
     let q = query.into_inner();
-    let limit = erp_db::page_limit(q.limit);
+    let paging = Paging::new(q.limit, q.cursor);
     let page = erp_db::with_conn(&ctx.pool, move |c| {
-        db::visible_customer(c, scope, id)?;
-        let mut sql = activities::table
-            .filter(activities::customer_id.eq(id))
-            .select(Activity::as_select())
-            .order((activities::occurred_at.desc(), activities::id.desc()))
-            .limit(limit + 1)
-            .into_boxed();
-        if let Some(o) = q.opportunity_id {
-            sql = sql.filter(activities::opportunity_id.eq(o));
-        }
-        if let Some(after) = q.cursor {
-            let at: DateTime<Utc> = activities::table
-                .find(after)
-                .filter(activities::customer_id.eq(id))
-                .select(activities::occurred_at)
-                .first(c)
-                .optional()?
-                .ok_or_else(|| AppError::BadRequest("the cursor is not an activity of this customer".into()))?;
-            sql = sql.filter(
-                activities::occurred_at
-                    .lt(at)
-                    .or(activities::occurred_at.eq(at).and(activities::id.lt(after))),
-            );
-        }
-        let mut rows = sql.load(c)?;
-        let next_cursor = erp_db::split_page(&mut rows, limit, |r| r.id);
-        Ok(ActivityPage {
-            items: rows,
-            next_cursor,
-        })
+        app::of_customer(c, &user, id, q.opportunity_id, &paging)
     })
     .await?;
-    Ok(web::Json(page))
+    Ok(web::Json(page.into()))
 }
 
 #[utoipa::path(
@@ -145,58 +189,15 @@ async fn log_activity(
     id: web::Path<Uuid>,
     body: Json<ActivityInput>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = scope(&user);
-    if scope == Scope::Nothing {
+    if scope(&user) == Scope::Nothing {
         return Err(AppError::Forbidden(
             "activities are logged by those who see the customer".into(),
         ));
     }
     let id = id.into_inner();
-    let a = body.into_inner();
-    let occurred_at = a.occurred_at.unwrap_or_else(Utc::now);
-    let mut v = Validator::new();
-    v.text("subject", &a.subject, 300);
-    let outcome = a.outcome.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    v.optional_text("outcome", outcome.as_deref(), 4000);
-    pipeline::check_follow_up(&mut v, erp_calendar::date_of(occurred_at), a.next_follow_up);
-    let attachments: Vec<String> = a.attachments.iter().map(|s| s.trim().to_owned()).collect();
-    pipeline::check_attachments(&mut v, &attachments);
-    v.finish()?;
-    let subject = a.subject.trim().to_owned();
-    let activity = erp_db::transaction(&ctx.pool, move |conn| {
-        db::visible_customer(conn, scope, id)?;
-        if let Some(o) = a.opportunity_id {
-            let of_customer: Option<Uuid> = opportunities::table
-                .find(o)
-                .select(opportunities::customer_id)
-                .first(conn)
-                .optional()?;
-            if of_customer != Some(id) {
-                return Err(AppError::validation(
-                    "opportunity_id",
-                    "is not an opportunity of this customer",
-                ));
-            }
-        }
-        Ok(diesel::insert_into(activities::table)
-            .values((
-                activities::id.eq(Uuid::now_v7()),
-                activities::customer_id.eq(id),
-                activities::opportunity_id.eq(a.opportunity_id),
-                activities::kind.eq(a.kind.as_str()),
-                activities::subject.eq(&subject),
-                activities::outcome.eq(&outcome),
-                activities::occurred_at.eq(occurred_at),
-                activities::next_follow_up.eq(a.next_follow_up),
-                activities::attachments.eq(&attachments),
-                activities::created_by.eq(user.id),
-                activities::created_by_name.eq(&user.name),
-            ))
-            .returning(Activity::as_returning())
-            .get_result(conn)?)
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(activity))
+    let input = body.into_inner().validate()?;
+    let activity = erp_db::transaction(&ctx.pool, move |c| app::log(c, &user, id, &input)).await?;
+    Ok(HttpResponse::Created().json(Activity::from(activity)))
 }
 
 /// My follow-ups due: for each customer I still see, the newest activity I logged there, when
@@ -215,39 +216,14 @@ async fn my_follow_ups(
     user: CurrentUser,
     query: web::Query<FollowUpQuery>,
 ) -> Result<web::Json<FollowUpPage>, AppError> {
-    let scope = scope(&user);
-    if scope == Scope::Nothing {
+    if scope(&user) == Scope::Nothing {
         return Err(AppError::Forbidden(
             "follow-ups are kept by those who see customers".into(),
         ));
     }
     let q = query.into_inner();
-    let limit = erp_db::page_limit(q.limit);
+    let paging = Paging::new(q.limit, q.cursor);
     let until = q.until.unwrap_or_else(erp_calendar::today);
-    let me = user.id;
-    let page = erp_db::with_conn(&ctx.pool, move |c| {
-        let after = match q.cursor {
-            Some(cursor) => {
-                let date: Option<NaiveDate> = activities::table
-                    .find(cursor)
-                    .filter(activities::created_by.eq(me))
-                    .select(activities::next_follow_up)
-                    .first(c)
-                    .optional()?
-                    .flatten();
-                let date =
-                    date.ok_or_else(|| AppError::BadRequest("the cursor is not one of your follow-ups".into()))?;
-                Some((date, cursor))
-            }
-            None => None,
-        };
-        let mut rows = follow_ups(c, me, scope, until, after, limit + 1)?;
-        let next_cursor = erp_db::split_page(&mut rows, limit, |r| r.activity_id);
-        Ok(FollowUpPage {
-            items: rows,
-            next_cursor,
-        })
-    })
-    .await?;
-    Ok(web::Json(page))
+    let page = erp_db::with_conn(&ctx.pool, move |c| app::follow_ups(c, &user, until, &paging)).await?;
+    Ok(web::Json(page.into()))
 }

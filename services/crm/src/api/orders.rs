@@ -12,7 +12,8 @@ use crate::db::{
 };
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{OrderAction, OrderStatus, QuotationStatus};
-use crate::domain::visibility::{Scope, scope, scoped};
+use crate::db::visibility::scoped;
+use crate::domain::visibility::{Scope, scope};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;

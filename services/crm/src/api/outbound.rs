@@ -4,21 +4,16 @@
 //! back as `warehouse.outbound.confirmed` (see `events::fulfilment`).
 
 use super::SELLERS;
-use super::orders::set_status;
-use crate::db::fulfilment::{self, OutboundRequest, OutboundRequestLine, outbound_request_lines, outbound_requests};
-use crate::db::{self, OrderLine, schema::sales_order_lines};
-use crate::domain::documents::{OrderAction, OrderStatus};
-use crate::domain::visibility::scope;
+use crate::app::outbound::{self, OutboundRequestInput, RequestView};
+use crate::db::outbound::{OutboundRequest as RequestRow, OutboundRequestLine as RequestLineRow};
+use crate::domain::fulfilment::OutboundStatus;
 use actix_web::{HttpResponse, get, http::header, post, web};
-use chrono::Datelike;
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use erp_auth::CurrentUser;
-use erp_contracts::crm::{OutboundRequestLine as RequestedLine, OutboundRequested};
-use erp_problem::{AppError, Json, Problem, Validator};
+use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -29,21 +24,39 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(request_outbound);
 }
 
-/// Quantities have at most four decimal places (kg, m, pieces).
-pub const QUANTITY_SCALE: u32 = 4;
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct QuantityLine {
-    pub order_line_id: Uuid,
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboundRequest {
+    pub id: Uuid,
+    pub number: String,
+    pub order_id: Uuid,
+    /// The default warehouse when absent.
+    pub warehouse_id: Option<Uuid>,
+    /// As the warehouse last reported: `open`, `partially_issued`, `issued`, `cancelled`.
     #[schema(value_type = String)]
-    pub quantity: Decimal,
+    pub status: OutboundStatus,
+    /// The warehouse's outbound note, once it reported on it.
+    pub note_number: Option<String>,
+    pub requested_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct OutboundRequestInput {
-    /// The warehouse's default warehouse when absent.
-    pub warehouse_id: Option<Uuid>,
-    pub lines: Vec<QuantityLine>,
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboundRequestLine {
+    /// The id the warehouse's note line refers to (`source_line_id`).
+    pub id: Uuid,
+    pub order_line_id: Uuid,
+    pub item_id: Uuid,
+    #[schema(value_type = String)]
+    pub quantity: Decimal,
+    #[schema(value_type = String)]
+    pub issued: Decimal,
+    /// Closed by the warehouse without leaving; may be requested again.
+    #[schema(value_type = String)]
+    pub cancelled: Decimal,
+    /// What the issued goods cost (warehouse moving average × quantity).
+    #[schema(value_type = String)]
+    pub issued_cost: Decimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,88 +66,43 @@ pub struct OutboundRequestDetail {
     pub lines: Vec<OutboundRequestLine>,
 }
 
-/// The JSON form of a quantity: always four places.
-pub fn quantity(q: Decimal) -> Decimal {
-    let mut q = q;
-    q.rescale(QUANTITY_SCALE);
-    q
-}
-
-/// Every line's quantity is positive with at most four places; the list is not empty.
-pub fn check_quantities(v: &mut Validator, lines: &[QuantityLine]) {
-    v.check(!lines.is_empty(), "lines", "must have at least one line");
-    for (i, l) in lines.iter().enumerate() {
-        let field = format!("lines[{i}].quantity");
-        if l.quantity <= Decimal::ZERO {
-            v.add(field, "must be greater than zero");
-        } else if l.quantity.normalize().scale() > QUANTITY_SCALE {
-            v.add(field, format!("must have at most {QUANTITY_SCALE} decimal places"));
+impl From<RequestRow> for OutboundRequest {
+    fn from(r: RequestRow) -> Self {
+        OutboundRequest {
+            id: r.id,
+            number: r.number,
+            order_id: r.order_id,
+            warehouse_id: r.warehouse_id,
+            status: r.status,
+            note_number: r.note_number,
+            requested_by: r.requested_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
         }
     }
 }
 
-/// Matches the lines to the order's lines (each at most once) and checks each quantity
-/// against `room` (what is left on the order line); 422 naming `lines[i]…` otherwise.
-pub fn match_lines<'a>(
-    order_lines: &'a [OrderLine],
-    lines: &[QuantityLine],
-    room: impl Fn(&OrderLine) -> Decimal,
-    what: &str,
-) -> Result<Vec<(&'a OrderLine, Decimal)>, AppError> {
-    let by_id: HashMap<Uuid, &OrderLine> = order_lines.iter().map(|l| (l.id, l)).collect();
-    let mut v = Validator::new();
-    let mut seen = HashSet::new();
-    let mut out = Vec::with_capacity(lines.len());
-    for (i, l) in lines.iter().enumerate() {
-        match by_id.get(&l.order_line_id) {
-            None => {
-                v.add(format!("lines[{i}].order_line_id"), "not a line of this order");
-            }
-            Some(_) if !seen.insert(l.order_line_id) => {
-                v.add(format!("lines[{i}].order_line_id"), "appears twice");
-            }
-            Some(ol) => {
-                let left = room(ol).max(Decimal::ZERO);
-                if l.quantity > left {
-                    v.add(
-                        format!("lines[{i}].quantity"),
-                        format!("only {} is left {what} on line {}", quantity(left), ol.line_no),
-                    );
-                } else {
-                    out.push((*ol, l.quantity));
-                }
-            }
+impl From<RequestLineRow> for OutboundRequestLine {
+    fn from(l: RequestLineRow) -> Self {
+        OutboundRequestLine {
+            id: l.id,
+            order_line_id: l.order_line_id,
+            item_id: l.item_id,
+            quantity: l.quantity,
+            issued: l.issued,
+            cancelled: l.cancelled,
+            issued_cost: l.issued_cost,
         }
     }
-    v.finish()?;
-    Ok(out)
 }
 
-fn details(c: &mut PgConnection, requests: Vec<OutboundRequest>) -> Result<Vec<OutboundRequestDetail>, AppError> {
-    let ids: Vec<Uuid> = requests.iter().map(|r| r.id).collect();
-    let mut lines: HashMap<Uuid, Vec<OutboundRequestLine>> = HashMap::new();
-    for l in fulfilment::request_lines(c, &ids)? {
-        lines.entry(l.request_id).or_default().push(l);
+impl From<RequestView> for OutboundRequestDetail {
+    fn from(v: RequestView) -> Self {
+        OutboundRequestDetail {
+            request: v.request.into(),
+            lines: v.lines.into_iter().map(Into::into).collect(),
+        }
     }
-    Ok(requests
-        .into_iter()
-        .map(|r| OutboundRequestDetail {
-            lines: lines.remove(&r.id).unwrap_or_default(),
-            request: r,
-        })
-        .collect())
-}
-
-fn detail(c: &mut PgConnection, id: Uuid) -> Result<OutboundRequestDetail, AppError> {
-    let r = outbound_requests::table
-        .find(id)
-        .select(OutboundRequest::as_select())
-        .first(c)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("outbound request"))?;
-    details(c, vec![r])?
-        .pop()
-        .ok_or_else(|| AppError::internal("outbound request vanished"))
 }
 
 #[utoipa::path(
@@ -150,19 +118,9 @@ async fn list_outbound_requests(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Vec<OutboundRequestDetail>>, AppError> {
-    let scope = scope(&user);
     let id = id.into_inner();
-    let rows = erp_db::with_conn(&ctx.pool, move |c| {
-        db::visible_order(c, scope, id)?;
-        let requests = outbound_requests::table
-            .filter(outbound_requests::order_id.eq(id))
-            .order(outbound_requests::id)
-            .select(OutboundRequest::as_select())
-            .load(c)?;
-        details(c, requests)
-    })
-    .await?;
-    Ok(web::Json(rows))
+    let rows = erp_db::with_conn(&ctx.pool, move |c| outbound::of_order(c, &user, id)).await?;
+    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(
@@ -178,18 +136,9 @@ async fn get_outbound_request(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<OutboundRequestDetail>, AppError> {
-    let scope = scope(&user);
     let id = id.into_inner();
-    let d = erp_db::with_conn(&ctx.pool, move |c| {
-        let d = detail(c, id)?;
-        db::visible_order(c, scope, d.request.order_id).map_err(|e| match e {
-            AppError::NotFound(_) => AppError::not_found("outbound request"),
-            other => other,
-        })?;
-        Ok(d)
-    })
-    .await?;
-    Ok(web::Json(d))
+    let d = erp_db::with_conn(&ctx.pool, move |c| outbound::get(c, &user, id)).await?;
+    Ok(web::Json(d.into()))
 }
 
 /// Asks the warehouse for goods of an approved or in-fulfilment order: any part of what is
@@ -212,72 +161,12 @@ async fn request_outbound(
     body: Json<OutboundRequestInput>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&SELLERS)?;
-    let scope = scope(&user);
-    let id = id.into_inner();
-    let input = body.into_inner();
-    let mut v = Validator::new();
-    check_quantities(&mut v, &input.lines);
-    v.finish()?;
+    let (id, input) = (id.into_inner(), body.into_inner());
     let meta = ctx.event_meta(&user);
-    let actor = user.actor();
-    let d = erp_db::transaction(&ctx.pool, move |c| {
-        let o = db::lock_visible_order(c, scope, id)?;
-        let status = OrderStatus::parse(&o.status)?;
-        let next = status.transition(OrderAction::Fulfil)?;
-        let order_lines = db::order_lines(c, id)?;
-        let wanted = match_lines(&order_lines, &input.lines, |l| l.quantity - l.requested, "to request")?;
-        let request_id = Uuid::now_v7();
-        let number = erp_db::next_number(c, "OR", erp_calendar::today().year())?;
-        diesel::insert_into(outbound_requests::table)
-            .values((
-                outbound_requests::id.eq(request_id),
-                outbound_requests::number.eq(&number),
-                outbound_requests::order_id.eq(id),
-                outbound_requests::warehouse_id.eq(input.warehouse_id),
-                outbound_requests::status.eq("open"),
-                outbound_requests::requested_by.eq(&actor),
-            ))
-            .execute(c)?;
-        let mut published = Vec::with_capacity(wanted.len());
-        for (ol, q) in &wanted {
-            let line_id = Uuid::now_v7();
-            diesel::insert_into(outbound_request_lines::table)
-                .values((
-                    outbound_request_lines::id.eq(line_id),
-                    outbound_request_lines::request_id.eq(request_id),
-                    outbound_request_lines::order_line_id.eq(ol.id),
-                    outbound_request_lines::item_id.eq(ol.item_id),
-                    outbound_request_lines::quantity.eq(*q),
-                ))
-                .execute(c)?;
-            diesel::update(sales_order_lines::table.find(ol.id))
-                .set(sales_order_lines::requested.eq(sales_order_lines::requested + *q))
-                .execute(c)?;
-            published.push(RequestedLine {
-                line_id,
-                order_line_id: Some(ol.id),
-                item_id: ol.item_id,
-                quantity: *q,
-            });
-        }
-        if next != status {
-            set_status(c, id, next)?;
-        }
-        erp_bus::enqueue(
-            c,
-            &meta,
-            &OutboundRequested {
-                request_id,
-                order_id: id,
-                order_number: o.number.clone(),
-                customer_name: o.buyer.get("name").and_then(|n| n.as_str()).map(str::to_owned),
-                warehouse_id: input.warehouse_id,
-                lines: published,
-            },
-        )?;
-        detail(c, request_id)
-    })
-    .await?;
+    let d: OutboundRequestDetail =
+        erp_db::transaction(&ctx.pool, move |c| outbound::request(c, &user, id, &input, &meta))
+            .await?
+            .into();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/outbound-requests/{}", d.request.id)))
         .json(d))

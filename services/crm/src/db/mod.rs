@@ -1,8 +1,19 @@
 //! crm's tables, models and queries.
 
-pub mod fulfilment;
-pub mod pipeline;
+pub mod balances;
+mod fulfilment;
+pub mod order_fulfilment;
+pub mod outbound;
+pub mod payments;
+pub mod receipts;
+pub mod shipments;
+pub mod activities;
+pub mod customers;
+pub mod leads;
+pub mod opportunities;
+pub mod prices;
 pub mod schema;
+pub(crate) mod visibility;
 
 use crate::domain::visibility::Scope;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,141 +26,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use customers::{
+    Contact, Customer, CustomerBalance, balance_of, contacts_of, lock_visible_customer, visible_customer,
+};
+pub use prices::{Price, prices};
+
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = customers)]
-pub struct Customer {
-    pub id: Uuid,
-    pub code: String,
-    pub name: String,
-    /// `company` or `person`.
-    pub kind: String,
-    pub tax_number: Option<String>,
-    pub address: Option<String>,
-    pub shipping_address: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub bank_name: Option<String>,
-    pub bank_account: Option<String>,
-    /// A to D.
-    pub grade: String,
-    #[schema(value_type = String)]
-    pub credit_limit: Decimal,
-    pub currency: String,
-    /// `prepayment`, `cash_on_delivery`, `net_days` or `monthly_settlement`.
-    pub payment_terms: String,
-    pub payment_days: i32,
-    /// The salesperson who owns the customer.
-    pub owner_id: Uuid,
-    pub department_id: Option<Uuid>,
-    pub anniversary_date: Option<NaiveDate>,
-    pub lease_expiry_date: Option<NaiveDate>,
-    pub active: bool,
-    #[serde(skip)]
-    pub search_text: String,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = contacts)]
-pub struct Contact {
-    pub id: Uuid,
-    pub customer_id: Uuid,
-    pub name: String,
-    pub title: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub decision_maker: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = price_list)]
-pub struct Price {
-    pub item_id: Uuid,
-    pub currency: String,
-    #[schema(value_type = String)]
-    pub list_price: Decimal,
-    /// Selling below it needs a vice president's approval.
-    #[schema(value_type = String)]
-    pub floor_price: Decimal,
-    pub version: i64,
-    pub updated_by: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = customer_balances)]
-pub struct CustomerBalance {
-    #[serde(skip)]
-    pub customer_id: Uuid,
-    pub currency: String,
-    /// Receivables not yet paid, as finance last reported.
-    #[schema(value_type = String)]
-    pub open_amount: Decimal,
-    #[schema(value_type = String)]
-    pub overdue_amount: Decimal,
-    #[serde(skip)]
-    pub revision: i64,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A customer the user may see, else 404 (ids of others' customers reveal nothing).
-pub fn visible_customer(conn: &mut PgConnection, scope: Scope, id: Uuid) -> Result<Customer, AppError> {
-    let c = customers::table
-        .find(id)
-        .select(Customer::as_select())
-        .first(conn)
-        .optional()?
-        .filter(|c| scope.sees(c.owner_id, c.department_id))
-        .ok_or_else(|| AppError::not_found("customer"))?;
-    Ok(c)
-}
-
-pub fn lock_visible_customer(conn: &mut PgConnection, scope: Scope, id: Uuid) -> Result<Customer, AppError> {
-    customers::table
-        .find(id)
-        .select(Customer::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .filter(|c| scope.sees(c.owner_id, c.department_id))
-        .ok_or_else(|| AppError::not_found("customer"))
-}
-
-pub fn contacts_of(conn: &mut PgConnection, customer: Uuid) -> Result<Vec<Contact>, AppError> {
-    Ok(contacts::table
-        .filter(contacts::customer_id.eq(customer))
-        .order(contacts::created_at)
-        .select(Contact::as_select())
-        .load(conn)?)
-}
-
-pub fn balance_of(conn: &mut PgConnection, customer: Uuid) -> Result<Option<CustomerBalance>, AppError> {
-    Ok(customer_balances::table
-        .find(customer)
-        .select(CustomerBalance::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-pub fn prices(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-    currency: &str,
-) -> Result<std::collections::HashMap<Uuid, Price>, AppError> {
-    Ok(price_list::table
-        .filter(price_list::item_id.eq_any(ids))
-        .filter(price_list::currency.eq(currency))
-        .select(Price::as_select())
-        .load::<Price>(conn)?
-        .into_iter()
-        .map(|p| (p.item_id, p))
-        .collect())
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = quotations)]

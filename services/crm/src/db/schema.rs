@@ -193,3 +193,90 @@ diesel::allow_tables_to_appear_in_same_query!(
     sales_order_lines,
     contract_reviews,
 );
+
+diesel::table! {
+    leads (id) {
+        id -> Uuid,
+        channel -> Text,
+        kind -> Text,
+        name -> Text,
+        contact_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        need -> Nullable<Text>,
+        status -> Text,
+        created_by -> Uuid,
+        created_by_name -> Text,
+        assigned_to -> Nullable<Uuid>,
+        assigned_to_name -> Nullable<Text>,
+        department_id -> Nullable<Uuid>,
+        assigned_at -> Nullable<Timestamptz>,
+        customer_id -> Nullable<Uuid>,
+        opportunity_id -> Nullable<Uuid>,
+        disqualify_reason -> Nullable<Text>,
+        closed_by -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+        search_text -> Text,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    opportunities (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        stage -> Text,
+        amount -> Numeric,
+        currency -> Text,
+        probability -> Int4,
+        expected_close_date -> Nullable<Date>,
+        owner_id -> Uuid,
+        department_id -> Nullable<Uuid>,
+        lead_id -> Nullable<Uuid>,
+        lost_reason -> Nullable<Text>,
+        closed_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    opportunity_stage_changes (id) {
+        id -> Uuid,
+        opportunity_id -> Uuid,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        probability -> Int4,
+        reason -> Nullable<Text>,
+        changed_by -> Uuid,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        opportunity_id -> Nullable<Uuid>,
+        kind -> Text,
+        subject -> Text,
+        outcome -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        next_follow_up -> Nullable<Date>,
+        attachments -> Array<Text>,
+        created_by -> Uuid,
+        created_by_name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(opportunities -> customers (customer_id));
+diesel::joinable!(activities -> customers (customer_id));
+diesel::joinable!(opportunity_stage_changes -> opportunities (opportunity_id));
+diesel::allow_tables_to_appear_in_same_query!(leads, opportunities, opportunity_stage_changes, activities, customers);

@@ -2,6 +2,7 @@
 
 pub mod customer;
 pub mod documents;
+pub mod fulfilment;
 pub mod money;
 pub mod pipeline;
 pub mod pricing;

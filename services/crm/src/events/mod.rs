@@ -4,7 +4,7 @@
 pub mod fulfilment;
 pub mod invoicing;
 
-use diesel::prelude::*;
+use diesel::PgConnection;
 use erp_bus::{Envelope, HandlerError, Subscriptions};
 use erp_contracts::finance::CustomerBalanceChanged;
 
@@ -16,20 +16,5 @@ pub fn subscriptions() -> Subscriptions {
 }
 
 fn balance_changed(conn: &mut PgConnection, _env: &Envelope, e: CustomerBalanceChanged) -> Result<(), HandlerError> {
-    use diesel::sql_types::{Int8, Numeric, Text, Timestamptz, Uuid as SqlUuid};
-    diesel::sql_query(
-        "INSERT INTO customer_balances (customer_id, currency, open_amount, overdue_amount, revision, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (customer_id) DO UPDATE SET currency = excluded.currency, open_amount = excluded.open_amount, \
-           overdue_amount = excluded.overdue_amount, revision = excluded.revision, updated_at = excluded.updated_at \
-         WHERE customer_balances.revision < excluded.revision",
-    )
-    .bind::<SqlUuid, _>(e.customer_id)
-    .bind::<Text, _>(&e.currency)
-    .bind::<Numeric, _>(e.open_amount)
-    .bind::<Numeric, _>(e.overdue_amount)
-    .bind::<Int8, _>(e.revision)
-    .bind::<Timestamptz, _>(e.changed_at)
-    .execute(conn)?;
-    Ok(())
+    Ok(crate::app::balances::balance_changed(conn, &e)?)
 }
