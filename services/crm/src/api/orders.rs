@@ -6,13 +6,13 @@
 
 use super::SELLERS;
 use super::lines::{self, LineRequest, LineRow};
+use crate::db::visibility::scoped;
 use crate::db::{
     self, Customer, OrderLine, SalesOrder, schema::contract_reviews, schema::quotations, schema::sales_order_lines,
     schema::sales_orders,
 };
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{OrderAction, OrderStatus, QuotationStatus};
-use crate::db::visibility::scoped;
 use crate::domain::visibility::{Scope, scope};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};

@@ -4,10 +4,10 @@
 
 use super::SELLERS;
 use super::lines::{self, LineRequest, LineRow};
+use crate::db::visibility::scoped;
 use crate::db::{self, Quotation, QuotationLine, schema::quotation_lines, schema::quotations};
 use crate::domain::customer::PaymentTerms;
 use crate::domain::documents::{QuotationAction, QuotationStatus};
-use crate::db::visibility::scoped;
 use crate::domain::visibility::{Scope, selling_scope};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{Datelike, NaiveDate, Utc};

@@ -1,18 +1,18 @@
 //! crm's tables, models and queries.
 
+pub mod activities;
 pub mod balances;
+pub mod customers;
 mod fulfilment;
+pub mod leads;
+pub mod opportunities;
 pub mod order_fulfilment;
 pub mod outbound;
 pub mod payments;
-pub mod receipts;
-pub mod shipments;
-pub mod activities;
-pub mod customers;
-pub mod leads;
-pub mod opportunities;
 pub mod prices;
+pub mod receipts;
 pub mod schema;
+pub mod shipments;
 pub(crate) mod visibility;
 
 use crate::domain::visibility::Scope;
