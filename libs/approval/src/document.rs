@@ -159,7 +159,8 @@ pub struct Comment {
 
 /// Generates a document's `approve` and `reject` endpoints (utoipa needs concrete handlers).
 /// Each calls `$decide(conn, id, &user, approve, comment, &meta)` (an application function
-/// that runs [`decide_document`] and returns the document's detail) in one transaction. Doc
+/// that runs [`decide_document`] and returns the document's view) in one transaction and
+/// answers the view converted `into` `$body`. Doc
 /// comments before an endpoint's name become its summary. The calling module imports
 /// `actix_web::post`: the route attribute is named as utoipa recognises it.
 ///
@@ -206,11 +207,11 @@ macro_rules! decision_endpoints {
         ) -> Result<actix_web::web::Json<$body>, erp_problem::AppError> {
             let meta = ctx.event_meta(&user);
             let (id, comment) = (id.into_inner(), body.into_inner().comment);
-            let detail = erp_db::transaction(&ctx.pool, move |c| {
+            let view = erp_db::transaction(&ctx.pool, move |c| {
                 $decide(c, id, &user, true, comment.as_deref(), &meta)
             })
             .await?;
-            Ok(actix_web::web::Json(detail))
+            Ok(actix_web::web::Json(<$body>::from(view)))
         }
 
         $(#[$reject_doc])*
@@ -235,11 +236,11 @@ macro_rules! decision_endpoints {
         ) -> Result<actix_web::web::Json<$body>, erp_problem::AppError> {
             let meta = ctx.event_meta(&user);
             let (id, comment) = (id.into_inner(), body.into_inner().comment);
-            let detail = erp_db::transaction(&ctx.pool, move |c| {
+            let view = erp_db::transaction(&ctx.pool, move |c| {
                 $decide(c, id, &user, false, comment.as_deref(), &meta)
             })
             .await?;
-            Ok(actix_web::web::Json(detail))
+            Ok(actix_web::web::Json(<$body>::from(view)))
         }
     };
 }

@@ -189,21 +189,9 @@ async fn submit_purchase_order(
     Ok(web::Json(v.into()))
 }
 
-/// The decision endpoints' call: the order's detail after the decision.
-fn decide(
-    c: &mut diesel::PgConnection,
-    id: Uuid,
-    user: &CurrentUser,
-    approve: bool,
-    comment: Option<&str>,
-    meta: &erp_bus::EventMeta,
-) -> Result<OrderDetail, AppError> {
-    app::decide(c, id, user, approve, comment, meta).map(Into::into)
-}
-
 erp_approval::decision_endpoints! {
     tag: "purchase orders", id: "purchase order id", body: OrderDetail,
-    decide: decide,
+    decide: app::decide,
     approve: approve_purchase_order = "/api/v1/purchase-orders/{id}/approve",
     reject: reject_purchase_order = "/api/v1/purchase-orders/{id}/reject",
     forbidden: "not the approver of this step, or one's own order",

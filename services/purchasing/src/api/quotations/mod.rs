@@ -142,21 +142,9 @@ async fn create_supplier_selection(
         .json(SelectionDetail::from(v)))
 }
 
-/// The decision endpoints' call: the selection's detail after project control's decision.
-fn decide(
-    c: &mut diesel::PgConnection,
-    id: Uuid,
-    user: &CurrentUser,
-    approve: bool,
-    comment: Option<&str>,
-    meta: &erp_bus::EventMeta,
-) -> Result<SelectionDetail, AppError> {
-    app::decide(c, id, user, approve, comment, meta).map(Into::into)
-}
-
 erp_approval::decision_endpoints! {
     tag: "supplier quotations", id: "purchase request id", body: SelectionDetail,
-    decide: decide,
+    decide: app::decide,
     approve: approve_supplier_selection = "/api/v1/purchase-requests/{id}/selection/approve",
     reject: reject_supplier_selection = "/api/v1/purchase-requests/{id}/selection/reject",
     forbidden: "not project control, or one's own selection",

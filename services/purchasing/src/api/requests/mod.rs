@@ -29,21 +29,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(cancel_purchase_request);
 }
 
-/// The decision endpoints' call: the request's detail after the decision.
-fn decide(
-    c: &mut diesel::PgConnection,
-    id: Uuid,
-    user: &CurrentUser,
-    approve: bool,
-    comment: Option<&str>,
-    meta: &erp_bus::EventMeta,
-) -> Result<RequestDetail, AppError> {
-    app::decide(c, id, user, approve, comment, meta).map(Into::into)
-}
-
 erp_approval::decision_endpoints! {
     tag: "purchase requests", id: "purchase request id", body: RequestDetail,
-    decide: decide,
+    decide: app::decide,
     approve: approve_purchase_request = "/api/v1/purchase-requests/{id}/approve",
     reject: reject_purchase_request = "/api/v1/purchase-requests/{id}/reject",
     forbidden: "not the approver of this step, or one's own request",
