@@ -94,6 +94,12 @@ pub enum AppError {
     /// A dependency (database, broker, another service) is down.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Too many failed attempts (logins, API-key exchanges): 429 with `Retry-After` seconds.
+    #[error("too many attempts: {detail}")]
+    TooManyAttempts { detail: String, retry_after: u64 },
+    /// A bounded resource is full (the password hashing queue): 503 with `Retry-After` seconds.
+    #[error("busy: {detail}")]
+    Busy { detail: String, retry_after: u64 },
     #[error(transparent)]
     Database(#[from] DieselError),
     #[error("connection pool: {0}")]
@@ -140,6 +146,14 @@ impl AppError {
         Self::Internal(err.to_string())
     }
 
+    /// The seconds a client should wait before trying again, for the answers that say so.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after, .. } | AppError::Busy { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// Serialization failures and deadlocks: the transaction may succeed if run again.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -171,6 +185,10 @@ impl AppError {
             AppError::Conflict { slug, detail } => Problem::new(S::CONFLICT, slug, "Conflict", detail),
             AppError::Refused(p) => (**p).clone(),
             AppError::Unavailable(d) => Problem::new(S::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", d),
+            AppError::TooManyAttempts { detail, .. } => {
+                Problem::new(S::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts", detail)
+            }
+            AppError::Busy { detail, .. } => Problem::new(S::SERVICE_UNAVAILABLE, "busy", "Busy", detail),
             AppError::Pool(_) => Problem::new(
                 S::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -268,7 +286,9 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let problem = self.to_problem();
-        if problem.status == 503 {
+        if matches!(self, AppError::Busy { .. }) {
+            tracing::info!(error = %self, status = problem.status, "request refused: busy");
+        } else if problem.status == 503 {
             // A dependency is down: worth a warning, not an error of ours.
             tracing::warn!(error = %self, status = problem.status, "request refused: dependency unavailable");
         } else if problem.status >= 500 {
@@ -276,7 +296,13 @@ impl ResponseError for AppError {
         } else {
             tracing::info!(error = %self, status = problem.status, "request refused");
         }
-        problem.response()
+        let mut response = problem.response();
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -6,6 +6,12 @@ mod metrics;
 mod platform;
 mod responses;
 
+/// Every service (and every test process that starts one) allocates with mimalloc: it gives
+/// freed pages back to the system, where glibc's malloc kept bursts of large blocks (password
+/// hashes, big documents) resident for good (docs/security.md, logins).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use metrics::Metrics;
 
 use actix_web::body::{EitherBody, MessageBody};

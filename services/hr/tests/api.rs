@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use uuid::Uuid;
 
+mod logins;
+
 const ADMIN_CODE: &str = "admin";
 const ADMIN_PASSWORD: &str = "admin-pass-1";
 

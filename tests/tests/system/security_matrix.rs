@@ -253,6 +253,7 @@ const MATRIX: &[Row] = &[
     row(HR, "POST", "/api/v1/employees/{id}/activate", Roles(HR_ADMIN)),
     row(HR, "POST", "/api/v1/employees/{id}/deactivate", Roles(HR_ADMIN)),
     row(HR, "POST", "/api/v1/employees/{id}/password", Roles(HR_ADMIN)),
+    row(HR, "POST", "/api/v1/employees/{id}/unlock", Roles(HR_ADMIN)),
     row(HR, "POST", "/api/v1/employees/republish", Roles(HR_ADMIN)),
 
     // crm: customers and the pipeline. Lists refuse a role without a scope (403); a record

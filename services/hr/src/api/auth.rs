@@ -1,10 +1,10 @@
 //! Login, refresh, logout, API-key exchange, the caller's own profile and password.
 
-use super::{Employee, hash_password, token_settings, verify_password};
+use super::{Employee, client_address, hash_password, token_settings, verify_password};
 use crate::app::auth::{self as app, AccessTokenView, SessionView};
 use crate::app::employees;
 use crate::domain::credentials;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use erp_auth::{CurrentUser, Role};
 use erp_problem::{AppError, Json, Problem, Validator};
 use erp_server::AppContext;
@@ -87,6 +87,8 @@ pub struct ChangePasswordRequest {
 }
 
 /// Password login. A wrong password and an unknown login get the same answer, in the same time.
+/// After 5 failures in a row an account is locked for 30 s, doubling with each further failure
+/// up to 15 min (20 failures for a client address); a success or an hr_admin's unlock clears it.
 #[utoipa::path(
     tag = "auth",
     security(()),
@@ -94,22 +96,31 @@ pub struct ChangePasswordRequest {
     responses(
         (status = 200, body = Session),
         (status = 401, description = "wrong login or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed attempts for this account or address; `Retry-After` gives the seconds to wait", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "too many sign-ins at once; `Retry-After` gives the seconds to wait", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/login")]
-async fn login(ctx: web::Data<AppContext>, body: Json<LoginRequest>) -> Result<web::Json<Session>, AppError> {
+async fn login(
+    ctx: web::Data<AppContext>,
+    http: HttpRequest,
+    body: Json<LoginRequest>,
+) -> Result<web::Json<Session>, AppError> {
     let req = body.into_inner();
     let mut v = Validator::new();
     v.text("code", &req.code, 64)
         .check(!req.password.is_empty(), "password", "must not be empty");
     v.finish()?;
-    // Find, verify, open: argon2 runs between the two without holding a connection.
-    let code = req.code;
-    let candidate = erp_db::with_conn(&ctx.pool, move |c| app::login_candidate(c, &code)).await?;
+    // Check, verify, finish: argon2 runs between the two transactions without a connection.
+    let (code, client) = (req.code, client_address(&http));
+    let (code2, client2) = (code.clone(), client.clone());
+    let candidate = erp_db::transaction(&ctx.pool, move |c| app::login_candidate(c, &code2, &client2)).await?;
     let verified = verify_password(req.password, app::hash_to_verify(candidate.as_ref())).await?;
-    let row = app::accept_login(candidate, verified)?;
     let ctx2 = ctx.clone();
-    let session = erp_db::transaction(&ctx.pool, move |c| app::open_session(c, token_settings(&ctx2), &row)).await?;
+    let session = erp_db::transaction(&ctx.pool, move |c| {
+        app::finish_login(c, token_settings(&ctx2), &code, &client, candidate.as_ref(), verified)
+    })
+    .await??;
     tracing::info!(employee = %session.employee.id, "logged in");
     Ok(web::Json(session.into()))
 }
@@ -152,22 +163,28 @@ async fn logout(ctx: web::Data<AppContext>, body: Json<RefreshRequest>) -> Resul
 }
 
 /// Integrators exchange their API key for a short-lived access token with the key's roles.
+/// Refused keys lock like failed logins (per key and per client address).
 #[utoipa::path(
     tag = "auth",
     security(()),
     request_body = ApiKeyTokenRequest,
     responses(
         (status = 200, body = AccessToken),
+        (status = 429, description = "too many refused keys for this key or address; `Retry-After` gives the seconds to wait", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/token")]
 async fn api_key_token(
     ctx: web::Data<AppContext>,
+    http: HttpRequest,
     body: Json<ApiKeyTokenRequest>,
 ) -> Result<web::Json<AccessToken>, AppError> {
-    let key = body.into_inner().api_key;
+    let (key, client) = (body.into_inner().api_key, client_address(&http));
     let ctx2 = ctx.clone();
-    let token = erp_db::transaction(&ctx.pool, move |c| app::api_key_token(c, token_settings(&ctx2), &key)).await?;
+    let token = erp_db::transaction(&ctx.pool, move |c| {
+        app::api_key_token(c, token_settings(&ctx2), &key, &client)
+    })
+    .await??;
     Ok(web::Json(token.into()))
 }
 

@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(deactivate_employee)
         .service(activate_employee)
         .service(set_employee_password)
+        .service(unlock_employee)
         .service(republish_employees);
 }
 
@@ -316,6 +317,27 @@ async fn set_employee_password(
     }
     let hash = hash_password(password).await?;
     erp_db::transaction(&ctx.pool, move |c| app::set_password(c, id, &hash)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Lifts the lockout that failed logins put on an employee's account (hr_admin); the client
+/// addresses' counts stay.
+#[utoipa::path(
+    tag = "employees",
+    params(("id" = Uuid, Path, description = "employee id")),
+    responses(
+        (status = 204, description = "unlocked (or was not locked)"),
+    )
+)]
+#[post("/api/v1/employees/{id}/unlock")]
+async fn unlock_employee(
+    ctx: web::Data<AppContext>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&ADMIN)?;
+    let id = id.into_inner();
+    erp_db::transaction(&ctx.pool, move |c| crate::app::throttle::unlock_employee(c, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -5,11 +5,14 @@ mod api_keys;
 mod auth;
 mod departments;
 mod employees;
+mod hashing;
+
+use hashing::{hash_password, verify_password};
 
 use crate::app::auth::TokenSettings;
 use crate::db::EmployeeRow;
+use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
-use erp_problem::AppError;
 use erp_server::AppContext;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -73,17 +76,24 @@ fn token_settings(ctx: &AppContext) -> TokenSettings<'_> {
     }
 }
 
-/// Runs argon2 off the async workers (it is deliberately slow), without holding a connection.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f).await.map_err(AppError::internal)
-}
-
-async fn hash_password(password: String) -> Result<String, AppError> {
-    blocking(move || crate::domain::credentials::hash_password(&password))
-        .await?
-        .map_err(AppError::internal)
-}
-
-async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    blocking(move || crate::domain::credentials::verify_password(&password, &hash)).await
+/// The client's address for the login lockout: the peer, or, when the peer is the proxy in
+/// front of the service on the same machine, the address it forwards (`X-Real-IP`, else the
+/// first of `X-Forwarded-For`).
+fn client_address(req: &HttpRequest) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= 64)
+            .map(str::to_owned)
+    };
+    let forwarded = peer
+        .filter(|ip| ip.is_loopback())
+        .and_then(|_| header("x-real-ip").or_else(|| header("x-forwarded-for")));
+    forwarded
+        .or_else(|| peer.map(|ip| ip.to_string()))
+        .unwrap_or_else(|| "unknown".into())
 }

@@ -3,8 +3,10 @@
 //! verify and hash on a blocking thread without holding a connection, and call in with the
 //! result.
 
+use super::throttle;
 use crate::db::{self, EmployeeRow};
 use crate::domain::credentials;
+use crate::domain::throttle::Subject;
 use chrono::{Duration as ChronoDuration, Utc};
 use diesel::PgConnection;
 use erp_auth::{Claims, CurrentUser, JwtKeys, SubjectKind};
@@ -59,7 +61,9 @@ fn user_of(row: &EmployeeRow) -> CurrentUser {
 }
 
 /// The employee a login names (codes ignore case), if any; the handler verifies the password.
-pub fn login_candidate(conn: &mut PgConnection, code: &str) -> Result<Option<EmployeeRow>, AppError> {
+/// A locked account or address is refused (429) before anything is hashed.
+pub fn login_candidate(conn: &mut PgConnection, code: &str, client: &str) -> Result<Option<EmployeeRow>, AppError> {
+    throttle::check(conn, &[Subject::Account(code), Subject::Address(client)])?;
     db::employees::by_code(conn, code.trim())
 }
 
@@ -71,16 +75,30 @@ pub fn hash_to_verify(candidate: Option<&EmployeeRow>) -> String {
         .unwrap_or_else(|| credentials::dummy_hash().to_owned())
 }
 
-/// The employee a login signs in: the password matched and they are active; anything else gets
-/// the same answer as an unknown login.
-pub fn accept_login(candidate: Option<EmployeeRow>, verified: bool) -> Result<EmployeeRow, AppError> {
+/// Ends a login once the password is verified: the session when it matched and the employee is
+/// active, and the failures are forgotten; otherwise the refusal is counted (it commits) and
+/// answered as an unknown login would be.
+pub fn finish_login(
+    conn: &mut PgConnection,
+    tokens: TokenSettings<'_>,
+    code: &str,
+    client: &str,
+    candidate: Option<&EmployeeRow>,
+    verified: bool,
+) -> Result<Result<SessionView, AppError>, AppError> {
+    let subjects = [Subject::Account(code), Subject::Address(client)];
     match candidate {
-        Some(r) if verified && r.active => Ok(r),
-        _ => Err(AppError::Unauthorized(BAD_LOGIN.into())),
+        Some(row) if verified && row.active => {
+            throttle::succeeded(conn, &subjects)?;
+            Ok(Ok(open_session(conn, tokens, row)?))
+        }
+        _ => {
+            throttle::failed(conn, &subjects)?;
+            Ok(Err(AppError::Unauthorized(BAD_LOGIN.into())))
+        }
     }
 }
 
-/// Issues an access token and stores a new refresh token (inside the caller's transaction).
 pub fn open_session(
     conn: &mut PgConnection,
     tokens: TokenSettings<'_>,
@@ -138,22 +156,34 @@ pub fn logout(conn: &mut PgConnection, refresh_token: &str) -> Result<(), AppErr
     Ok(())
 }
 
-/// An integrator's API key for a short-lived access token carrying the key's roles.
+/// An integrator's API key for a short-lived access token carrying the key's roles. Refusals
+/// count against the key's prefix and the client's address like failed logins (they commit).
 pub fn api_key_token(
     conn: &mut PgConnection,
     tokens: TokenSettings<'_>,
     api_key: &str,
-) -> Result<AccessTokenView, AppError> {
+    client: &str,
+) -> Result<Result<AccessTokenView, AppError>, AppError> {
     let presented = api_key.trim();
     let invalid = || AppError::Unauthorized("the API key is not valid".into());
-    let prefix = credentials::api_key_prefix(presented).ok_or_else(invalid)?;
-    let key = db::api_keys::by_prefix(conn, prefix)?.ok_or_else(invalid)?;
+    let prefix = credentials::api_key_prefix(presented).unwrap_or("");
+    let subjects = [Subject::ApiKey(prefix), Subject::Address(client)];
+    throttle::check(conn, &subjects)?;
+    let key = match db::api_keys::by_prefix(conn, prefix)? {
+        Some(key) if !prefix.is_empty() => key,
+        _ => {
+            throttle::failed(conn, &subjects)?;
+            return Ok(Err(invalid()));
+        }
+    };
     let usable = credentials::same_digest(&key.key_hash, &credentials::digest(presented))
         && key.revoked_at.is_none()
         && key.expires_at.is_none_or(|at| at > Utc::now());
     if !usable {
-        return Err(invalid());
+        throttle::failed(conn, &subjects)?;
+        return Ok(Err(invalid()));
     }
+    throttle::succeeded(conn, &subjects)?;
     db::api_keys::touch(conn, key.id)?;
     let user = CurrentUser::from_claims(Claims {
         sub: key.id,
@@ -167,10 +197,10 @@ pub fn api_key_token(
         exp: 0,
     });
     let (access_token, _) = tokens.keys.issue(&user, tokens.access_ttl)?;
-    Ok(AccessTokenView {
+    Ok(Ok(AccessTokenView {
         access_token,
         expires_in: tokens.access_ttl.as_secs(),
-    })
+    }))
 }
 
 /// The hash the signed-in employee's current password is verified against (one that matches

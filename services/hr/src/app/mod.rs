@@ -7,3 +7,4 @@ pub mod auth;
 pub mod bootstrap;
 pub mod departments;
 pub mod employees;
+pub mod throttle;

@@ -7,6 +7,7 @@ pub mod departments;
 pub mod employees;
 pub mod hierarchy;
 mod schema;
+pub mod throttle;
 pub mod tokens;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};

@@ -57,6 +57,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttle (subject) {
+        subject -> Text,
+        failures -> Int4,
+        last_failure_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(employees -> departments (department_id));
 diesel::joinable!(refresh_tokens -> employees (employee_id));
 diesel::allow_tables_to_appear_in_same_query!(departments, employees, refresh_tokens, api_keys);

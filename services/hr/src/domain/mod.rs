@@ -4,3 +4,4 @@
 pub mod credentials;
 pub mod hierarchy;
 pub mod people;
+pub mod throttle;
