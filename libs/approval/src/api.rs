@@ -201,6 +201,8 @@ pub struct ApprovalQuery {
 pub struct ApprovalPage {
     pub items: Vec<ApprovalDetail>,
     pub next_cursor: Option<Uuid>,
+    /// With `mine=true`: how many requests wait for my decision in all (every page).
+    pub total: Option<i64>,
 }
 
 /// Approval requests, newest first: with `mine=true` those waiting for my decision; otherwise
@@ -228,15 +230,19 @@ async fn list_approvals(
         limit: erp_db::page_limit(q.limit),
     };
     let mine = q.mine.unwrap_or(false);
-    let (items, next_cursor) = erp_db::with_conn(&ctx.pool, move |c| {
+    let (items, next_cursor, total) = erp_db::with_conn(&ctx.pool, move |c| {
         if mine {
-            db::list_pending_for(c, &user, &filter)
+            db::list_pending_for(c, &user, &filter).map(|(items, next, total)| (items, next, Some(total)))
         } else {
-            db::list_visible(c, &user, &filter)
+            db::list_visible(c, &user, &filter).map(|(items, next)| (items, next, None))
         }
     })
     .await?;
-    Ok(web::Json(ApprovalPage { items, next_cursor }))
+    Ok(web::Json(ApprovalPage {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// One request with its facts and the history of its steps (404 when not visible to me).

@@ -25,7 +25,7 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 pub use api::routes;
 pub use db::{
     ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, Verdict, decide, decide_with,
-    document_history, eligible_approvers, find, history, latest_for_document, pending_for, seed_rules, submit,
+    document_history, eligible_approvers, find, history, latest_for_document, list_pending_for, seed_rules, submit,
     withdraw,
 };
 pub use document::{Approvable, Comment, decide_document, submit_document, withdraw_pending, withdraw_pending_of};

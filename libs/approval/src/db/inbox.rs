@@ -6,49 +6,9 @@ use super::types::*;
 use crate::domain::RequestStatus;
 use crate::schema::{approval_requests, approval_steps};
 use diesel::prelude::*;
-use erp_auth::{CurrentUser, Role, SubjectKind};
+use erp_auth::{CurrentUser, Role};
 use erp_problem::AppError;
 use uuid::Uuid;
-
-/// Most requests the inbox looks at in one go.
-pub(super) const INBOX_LIMIT: i64 = 1000;
-
-/// What waits for `user`'s decision now: pending requests of others whose current step names a
-/// role the user holds (for `sales_manager` only those of their reports or department), newest
-/// first. The daily-work inbox of a service.
-pub fn pending_for(conn: &mut PgConnection, user: &CurrentUser) -> Result<Vec<ApprovalDetail>, AppError> {
-    if user.kind != SubjectKind::Employee || user.roles.is_empty() {
-        return Ok(Vec::new());
-    }
-    let roles: Vec<String> = user.roles.iter().map(|r| r.as_str().to_owned()).collect();
-    let ids: Vec<Uuid> = approval_steps::table
-        .inner_join(approval_requests::table)
-        .filter(approval_requests::status.eq(RequestStatus::Pending.as_str()))
-        .filter(approval_steps::step.eq(approval_requests::current_step))
-        .filter(approval_steps::decision.is_null())
-        .filter(approval_steps::approver_role.eq_any(&roles))
-        .filter(approval_requests::submitted_by.ne(user.id))
-        .select(approval_requests::id)
-        .distinct()
-        .limit(INBOX_LIMIT)
-        .load(conn)?;
-    let requests = approval_requests::table
-        .filter(approval_requests::id.eq_any(&ids))
-        .select(RequestRow::as_select())
-        .order(approval_requests::id.desc())
-        .load(conn)?
-        .into_iter()
-        .map(ApprovalRequest::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut scope = SalesScope::new(conn, user)?;
-    let mut mine = Vec::new();
-    for d in with_steps(conn, requests)? {
-        if pick_steps(conn, user, &d, &mut scope).is_ok() {
-            mine.push(d);
-        }
-    }
-    Ok(mine)
-}
 
 /// Whether `user` may read a request: general and vice presidents all; others their own, the
 /// ones they decided, their department's as sales manager, and those whose steps name a role
@@ -105,15 +65,6 @@ pub struct ListFilter {
     /// Newest first: requests with a smaller id than this.
     pub cursor: Option<Uuid>,
     pub limit: i64,
-}
-
-impl ListFilter {
-    pub(super) fn keeps(&self, r: &ApprovalRequest) -> bool {
-        self.status.is_none_or(|s| s == r.status)
-            && self.document_type.as_ref().is_none_or(|t| *t == r.document_type)
-            && self.document_id.is_none_or(|id| id == r.document_id)
-            && self.cursor.is_none_or(|c| r.id < c)
-    }
 }
 
 /// The requests `user` may see, newest first, one page; the cursor of the next page.
@@ -174,18 +125,4 @@ pub fn list_visible(
         }
     }
     Ok((visible, next_cursor))
-}
-
-/// `pending_for`, one page at a time (newest first).
-pub fn list_pending_for(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-    filter: &ListFilter,
-) -> Result<(Vec<ApprovalDetail>, Option<Uuid>), AppError> {
-    let mut items: Vec<ApprovalDetail> = pending_for(conn, user)?
-        .into_iter()
-        .filter(|d| filter.keeps(&d.request))
-        .collect();
-    let next_cursor = erp_db::split_page(&mut items, filter.limit, |d| d.request.id);
-    Ok((items, next_cursor))
 }

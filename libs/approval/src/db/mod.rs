@@ -4,6 +4,7 @@
 
 mod decision;
 mod inbox;
+mod pending;
 mod requests;
 mod rules;
 mod submission;
@@ -11,6 +12,7 @@ mod types;
 
 pub use decision::*;
 pub use inbox::*;
+pub use pending::*;
 pub use requests::*;
 pub use rules::*;
 pub use submission::*;

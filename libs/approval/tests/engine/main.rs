@@ -3,4 +3,5 @@
 //! document uses, `Approvable` with its generated endpoints (`document`).
 
 mod document;
+mod inbox;
 mod requests;

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 pub(crate) const TEST_MIGRATIONS: EmbeddedMigrations = embed_migrations!("tests/test_migrations");
 const NAME: &str = "docsvc";
-const DOC: &str = "test_document";
+pub(crate) const DOC: &str = "test_document";
 const REQUESTED: &str = "docsvc.approval.requested";
 const DECIDED: &str = "docsvc.approval.decided";
 
@@ -219,7 +219,7 @@ fn test_routes(cfg: &mut ServiceConfig) {
         .service(get_document);
 }
 
-fn test_service() -> ServiceDef {
+pub(crate) fn test_service() -> ServiceDef {
     ServiceDef {
         name: NAME,
         description: "approval test service",
@@ -234,15 +234,21 @@ fn test_service() -> ServiceDef {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-struct Staff<'a> {
-    env: &'a TestEnv,
-    svc: &'a TestService,
+pub(crate) struct Staff<'a> {
+    pub(crate) env: &'a TestEnv,
+    pub(crate) svc: &'a TestService,
 }
 
 impl Staff<'_> {
     /// Puts an employee into the service's directory (as hr's event would) and returns them as
     /// a signed-in user.
-    async fn hire(&self, name: &str, roles: &[Role], department: Option<Uuid>, manager: Option<Uuid>) -> User {
+    pub(crate) async fn hire(
+        &self,
+        name: &str,
+        roles: &[Role],
+        department: Option<Uuid>,
+        manager: Option<Uuid>,
+    ) -> User {
         let id = Uuid::now_v7();
         let code = format!("E{}", &id.simple().to_string()[24..]);
         let event = EmployeeChanged {
@@ -283,19 +289,19 @@ impl Staff<'_> {
     }
 }
 
-struct User {
-    id: Uuid,
-    token: String,
+pub(crate) struct User {
+    pub(crate) id: Uuid,
+    pub(crate) token: String,
 }
 
-async fn seed(svc: &TestService, seeds: Vec<RuleSeed>) -> usize {
+pub(crate) async fn seed(svc: &TestService, seeds: Vec<RuleSeed>) -> usize {
     erp_db::transaction(&svc.pool, move |c| erp_approval::seed_rules(c, &seeds))
         .await
         .unwrap()
 }
 
 /// Creates and submits a document; returns (document id, request id, submission json).
-async fn submit(svc: &TestService, by: &User, body: Value) -> (Uuid, Uuid, Value) {
+pub(crate) async fn submit(svc: &TestService, by: &User, body: Value) -> (Uuid, Uuid, Value) {
     let res = svc.post("/test/documents", Some(&by.token), &body).await;
     assert_eq!(res.status, 201, "{}", res.body);
     let id = res.body["id"].as_str().unwrap().parse().unwrap();
@@ -348,7 +354,7 @@ fn ids(value: &Value) -> Vec<Uuid> {
     serde_json::from_value(value.clone()).unwrap()
 }
 
-fn doc(number: &str, total: &str) -> Value {
+pub(crate) fn doc(number: &str, total: &str) -> Value {
     json!({ "number": number, "currency": "VND", "total": total })
 }
 

@@ -53,12 +53,23 @@ async fn failed_logins_lock_the_account_until_a_success_or_an_unlock() {
     assert!(matches!(retry_after, Some(1..=30)), "Retry-After {retry_after:?}");
     // Codes ignore case, so the lock does too; another account from the same address is free.
     assert_eq!(login_from(&hr, "198.51.100.2", "ADMIN", ADMIN_PASSWORD).await.0, 429);
-    assert_eq!(login_from(&hr, "198.51.100.1", "somebody-else", "wrong-pass-1").await.0, 401);
+    assert_eq!(
+        login_from(&hr, "198.51.100.1", "somebody-else", "wrong-pass-1").await.0,
+        401
+    );
 
     // Only an hr_admin unlocks (the token from before the lock still works).
-    let r = hr.post(&format!("/api/v1/employees/{admin_id}/unlock"), None, &json!({})).await;
+    let r = hr
+        .post(&format!("/api/v1/employees/{admin_id}/unlock"), None, &json!({}))
+        .await;
     r.assert_problem(401);
-    let r = hr.post(&format!("/api/v1/employees/{admin_id}/unlock"), Some(&admin), &json!({})).await;
+    let r = hr
+        .post(
+            &format!("/api/v1/employees/{admin_id}/unlock"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
     assert_eq!(r.status, 204, "{}", r.body);
     assert_eq!(login_from(&hr, "198.51.100.2", ADMIN_CODE, ADMIN_PASSWORD).await.0, 200);
 }
@@ -80,7 +91,8 @@ async fn an_address_and_an_api_key_lock_after_their_failures() {
     // Five refused exchanges of one key lock the key.
     let bad_key = format!("erp_{}_{}", "a1".repeat(6), "b2".repeat(24));
     let exchange = || async {
-        hr.post("/api/v1/auth/token", None, &json!({ "api_key": bad_key })).await
+        hr.post("/api/v1/auth/token", None, &json!({ "api_key": bad_key }))
+            .await
     };
     for _ in 0..5 {
         exchange().await.assert_problem(401);
