@@ -4,6 +4,7 @@
 
 use super::KEEPERS;
 use crate::app::inbound::{self as app, ConfirmInbound, InboundDetail, NewReturn};
+use crate::db::NoteFilter;
 use crate::db::inbound::{InboundLine as LineRow, InboundNote as NoteRow};
 use crate::domain::InboundKind;
 use crate::domain::status::InboundStatus;
@@ -127,6 +128,10 @@ pub struct InboundQuery {
     /// `open`, `received` or `cancelled`.
     pub status: Option<String>,
     pub warehouse_id: Option<Uuid>,
+    /// Only the notes made for this document (a sales order, a purchase order's arrival, …).
+    pub source_id: Option<Uuid>,
+    /// Only the notes made for the document with this number (e.g. `SO-2026-000123`).
+    pub source_number: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
 }
@@ -161,8 +166,14 @@ async fn list_inbound_notes(
         .as_deref()
         .map(|s| InboundStatus::parse_field("status", s))
         .transpose()?;
+    let filter = NoteFilter {
+        status,
+        warehouse_id: q.warehouse_id,
+        source_id: q.source_id,
+        source_number: erp_problem::clean(q.source_number.as_deref()),
+    };
     let paging = Paging::new(q.limit, q.cursor);
-    let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, status, q.warehouse_id, paging))
+    let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, &filter, paging))
         .await?
         .map(InboundNote::from);
     Ok(web::Json(InboundPage {

@@ -4,6 +4,7 @@
 
 use super::KEEPERS;
 use crate::app::outbound::{self as app, ConfirmOutbound, ConfirmOutcome, NewOutbound, OutboundDetail};
+use crate::db::NoteFilter;
 use crate::db::outbound::{OutboundLine as LineRow, OutboundNote as NoteRow};
 use crate::domain::status::OutboundStatus;
 use actix_web::{HttpResponse, get, http::header, post, web};
@@ -116,6 +117,10 @@ pub struct NoteQuery {
     /// `open`, `partially_issued`, `issued`, `cancelled`.
     pub status: Option<String>,
     pub warehouse_id: Option<Uuid>,
+    /// Only the notes made for this document (a sales order, a purchase order's arrival, …).
+    pub source_id: Option<Uuid>,
+    /// Only the notes made for the document with this number (e.g. `SO-2026-000123`).
+    pub source_number: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
 }
@@ -150,8 +155,14 @@ async fn list_outbound_notes(
         .as_deref()
         .map(|s| OutboundStatus::parse_field("status", s))
         .transpose()?;
+    let filter = NoteFilter {
+        status,
+        warehouse_id: q.warehouse_id,
+        source_id: q.source_id,
+        source_number: erp_problem::clean(q.source_number.as_deref()),
+    };
     let paging = Paging::new(q.limit, q.cursor);
-    let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, status, q.warehouse_id, paging))
+    let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, &filter, paging))
         .await?
         .map(OutboundNote::from);
     Ok(web::Json(OutboundPage {

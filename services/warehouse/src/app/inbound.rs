@@ -4,6 +4,7 @@
 
 use super::notes::{self, NewNote, NoteLine};
 use super::stock::{self, Move, StockError};
+use crate::db::NoteFilter;
 use crate::db::inbound::{self, InboundLine, InboundNote};
 use crate::domain::InboundKind;
 use crate::domain::quantity;
@@ -62,11 +63,10 @@ pub struct ConfirmInbound {
 
 pub fn list(
     conn: &mut PgConnection,
-    status: Option<InboundStatus>,
-    warehouse_id: Option<Uuid>,
+    filter: &NoteFilter<InboundStatus>,
     paging: Paging,
 ) -> Result<Page<InboundNote>, AppError> {
-    let rows = inbound::list(conn, status, warehouse_id, paging.fetch(), paging.cursor)?;
+    let rows = inbound::list(conn, filter, paging.fetch(), paging.cursor)?;
     Ok(Page::from_rows(rows, paging.limit, |n| n.id))
 }
 

@@ -4,6 +4,7 @@
 
 use super::notes::{self, NewNote, NoteLine};
 use super::stock::{self, Move, Shortage, StockError};
+use crate::db::NoteFilter;
 use crate::db::items;
 use crate::db::outbound::{self, OutboundLine, OutboundNote};
 use crate::domain::status::OutboundStatus;
@@ -67,11 +68,10 @@ pub enum ConfirmOutcome {
 
 pub fn list(
     conn: &mut PgConnection,
-    status: Option<OutboundStatus>,
-    warehouse_id: Option<Uuid>,
+    filter: &NoteFilter<OutboundStatus>,
     paging: Paging,
 ) -> Result<Page<OutboundNote>, AppError> {
-    let rows = outbound::list(conn, status, warehouse_id, paging.fetch(), paging.cursor)?;
+    let rows = outbound::list(conn, filter, paging.fetch(), paging.cursor)?;
     Ok(Page::from_rows(rows, paging.limit, |n| n.id))
 }
 

@@ -1,5 +1,6 @@
 //! Inbound notes and their lines.
 
+use super::NoteFilter;
 use super::schema::{inbound_note_lines, inbound_notes};
 use crate::domain::InboundKind;
 use crate::domain::status::InboundStatus;
@@ -110,8 +111,7 @@ pub fn lines(conn: &mut PgConnection, note_id: Uuid) -> Result<Vec<InboundLine>,
 /// Up to `fetch` notes in id order after `cursor`.
 pub fn list(
     conn: &mut PgConnection,
-    status: Option<InboundStatus>,
-    warehouse_id: Option<Uuid>,
+    filter: &NoteFilter<InboundStatus>,
     fetch: i64,
     cursor: Option<Uuid>,
 ) -> Result<Vec<InboundNote>, AppError> {
@@ -120,11 +120,17 @@ pub fn list(
         .order(inbound_notes::id)
         .limit(fetch)
         .into_boxed();
-    if let Some(s) = status {
+    if let Some(s) = filter.status {
         sql = sql.filter(inbound_notes::status.eq(s));
     }
-    if let Some(w) = warehouse_id {
+    if let Some(w) = filter.warehouse_id {
         sql = sql.filter(inbound_notes::warehouse_id.eq(w));
+    }
+    if let Some(id) = filter.source_id {
+        sql = sql.filter(inbound_notes::source_id.eq(id));
+    }
+    if let Some(number) = &filter.source_number {
+        sql = sql.filter(inbound_notes::source_number.eq(number.clone()));
     }
     if let Some(after) = cursor {
         sql = sql.filter(inbound_notes::id.gt(after));

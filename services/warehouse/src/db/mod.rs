@@ -12,6 +12,17 @@ mod schema;
 pub mod stock;
 pub mod warehouses;
 
+/// What a list of inbound or outbound notes is narrowed to (`S` is the note's state).
+#[derive(Debug, Clone)]
+pub struct NoteFilter<S> {
+    pub status: Option<S>,
+    pub warehouse_id: Option<uuid::Uuid>,
+    /// The document the note was made for (a sales order's outbound request, a purchase order's
+    /// arrival, …) by its id or its number.
+    pub source_id: Option<uuid::Uuid>,
+    pub source_number: Option<String>,
+}
+
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");

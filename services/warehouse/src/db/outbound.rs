@@ -1,5 +1,6 @@
 //! Outbound notes and their lines.
 
+use super::NoteFilter;
 use super::schema::{outbound_note_lines, outbound_notes};
 use crate::domain::status::OutboundStatus;
 use chrono::{DateTime, Utc};
@@ -111,8 +112,7 @@ pub fn lines(conn: &mut PgConnection, note_id: Uuid) -> Result<Vec<OutboundLine>
 /// Up to `fetch` notes in id order after `cursor`.
 pub fn list(
     conn: &mut PgConnection,
-    status: Option<OutboundStatus>,
-    warehouse_id: Option<Uuid>,
+    filter: &NoteFilter<OutboundStatus>,
     fetch: i64,
     cursor: Option<Uuid>,
 ) -> Result<Vec<OutboundNote>, AppError> {
@@ -121,11 +121,17 @@ pub fn list(
         .order(outbound_notes::id)
         .limit(fetch)
         .into_boxed();
-    if let Some(s) = status {
+    if let Some(s) = filter.status {
         sql = sql.filter(outbound_notes::status.eq(s));
     }
-    if let Some(w) = warehouse_id {
+    if let Some(w) = filter.warehouse_id {
         sql = sql.filter(outbound_notes::warehouse_id.eq(w));
+    }
+    if let Some(id) = filter.source_id {
+        sql = sql.filter(outbound_notes::source_id.eq(id));
+    }
+    if let Some(number) = &filter.source_number {
+        sql = sql.filter(outbound_notes::source_number.eq(number.clone()));
     }
     if let Some(after) = cursor {
         sql = sql.filter(outbound_notes::id.gt(after));

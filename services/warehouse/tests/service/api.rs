@@ -1215,6 +1215,38 @@ async fn a_cancelled_or_empty_receipt_moves_no_stock() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_are_found_by_the_document_they_were_made_for() {
+    let fx = fixture().await;
+    let item = fx.item("NOTE-SOURCE").await;
+    let (first, _) = fx.purchase_arrives(&[(item, dec!(2), dec!(3))]).await;
+    let (second, _) = fx.purchase_arrives(&[(item, dec!(4), dec!(3))]).await;
+    let fx = &fx;
+    let sources = |path: String| async move {
+        let r = fx.wh.get(&path, Some(&fx.keeper)).await;
+        assert_status(&r, 200);
+        items_of(&r.body)
+            .iter()
+            .map(|n| n["source_id"].clone())
+            .collect::<Vec<_>>()
+    };
+    let by_id = sources(format!("/api/v1/inbound-notes?source_id={}", first.request_id)).await;
+    assert_eq!(by_id, vec![json!(first.request_id)]);
+    // Both arrivals belong to the same purchase order number.
+    let by_number = sources("/api/v1/inbound-notes?source_number=PO-2026-0007".into()).await;
+    assert_eq!(by_number, vec![json!(first.request_id), json!(second.request_id)]);
+    assert!(
+        sources("/api/v1/inbound-notes?source_number=PO-0000".into())
+            .await
+            .is_empty()
+    );
+    assert!(
+        sources(format!("/api/v1/outbound-notes?source_id={}", first.request_id))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn receipts_blend_into_a_moving_average_cost() {
     let fx = fixture().await;
     let item = fx.item("COPPER-WIRE").await;
