@@ -44,7 +44,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
             description,
         }
     }
-    vec![
+    let mut entries = vec![
         entry::<hr::EmployeeChanged>(
             "hr",
             &["crm", "purchasing", "warehouse", "production", "finance"],
@@ -126,5 +126,78 @@ pub fn catalog() -> Vec<CatalogEntry> {
             &["finance"],
             "an approved change request changed an order's lines or terms (the order as it is now)",
         ),
-    ]
+    ];
+    entries.extend(APPROVAL_EVENTS.iter().flat_map(|&(producer, requested, decided)| {
+        [
+            CatalogEntry {
+                event_type: requested,
+                version: 1,
+                producer,
+                consumers: &[],
+                description: "a step of one of the service's documents waits for a decision (who may decide, why)",
+            },
+            CatalogEntry {
+                event_type: decided,
+                version: 1,
+                producer,
+                consumers: &[],
+                description: "a step of an approval request was approved, rejected or withdrawn",
+            },
+        ]
+    }));
+    entries
+}
+
+/// The approval engine's events (`libs/approval`), published under the name of each service
+/// whose documents it decides: (service, requested, decided).
+pub const APPROVAL_EVENTS: &[(&str, &str, &str)] = &[
+    ("crm", "crm.approval.requested", "crm.approval.decided"),
+    (
+        "purchasing",
+        "purchasing.approval.requested",
+        "purchasing.approval.decided",
+    ),
+    (
+        "warehouse",
+        "warehouse.approval.requested",
+        "warehouse.approval.decided",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every event type a contract declares is in the catalog, and nothing else but the
+    /// approval engine's: the sources are read, so a new type can't be forgotten.
+    #[test]
+    fn the_catalog_lists_every_declared_event_type_once() {
+        let sources = [
+            include_str!("crm.rs"),
+            include_str!("finance.rs"),
+            include_str!("hr.rs"),
+            include_str!("production.rs"),
+            include_str!("purchasing.rs"),
+            include_str!("warehouse.rs"),
+        ];
+        let declared: Vec<&str> = sources
+            .iter()
+            .flat_map(|s| s.lines())
+            .filter_map(|l| l.trim().strip_prefix("const TYPE: &'static str = \""))
+            .filter_map(|rest| rest.strip_suffix("\";"))
+            .collect();
+        let cataloged: Vec<&str> = catalog().iter().map(|e| e.event_type).collect();
+        for t in &declared {
+            assert!(cataloged.contains(t), "{t} is declared but not in the catalog");
+        }
+        let approvals: Vec<&str> = APPROVAL_EVENTS.iter().flat_map(|&(_, r, d)| [r, d]).collect();
+        for t in &cataloged {
+            assert!(
+                declared.contains(t) || approvals.contains(t),
+                "{t} is in the catalog but no contract declares it"
+            );
+            assert_eq!(cataloged.iter().filter(|c| *c == t).count(), 1, "{t} is listed twice");
+        }
+        assert_eq!(declared.len() + approvals.len(), cataloged.len());
+    }
 }

@@ -82,3 +82,28 @@ fn every_operation_documents_its_errors_and_every_path_is_versioned() {
         }
     }
 }
+
+/// A service that runs the approval engine (its documents publish `<service>.approval.*`)
+/// has those two events in the catalog, and only such a service.
+#[test]
+fn every_service_deciding_approvals_has_its_approval_events_in_the_catalog() {
+    let catalog: Vec<&str> = erp_contracts::catalog().iter().map(|e| e.event_type).collect();
+    for def in services() {
+        let doc = erp_server::openapi(&def);
+        let decides = doc.paths.paths.contains_key("/api/v1/approvals");
+        let listed = erp_contracts::APPROVAL_EVENTS.iter().any(|(svc, ..)| *svc == def.name);
+        assert_eq!(
+            decides, listed,
+            "{}: approval routes and APPROVAL_EVENTS disagree",
+            def.name
+        );
+        if decides {
+            for t in [
+                format!("{}.approval.requested", def.name),
+                format!("{}.approval.decided", def.name),
+            ] {
+                assert!(catalog.contains(&t.as_str()), "{t} is published but not in the catalog");
+            }
+        }
+    }
+}
