@@ -18,6 +18,9 @@ pub trait Event: Serialize + DeserializeOwned {
     const VERSION: u32;
 }
 
+/// Makes a payload's JSON Schema.
+pub type PayloadSchema = fn() -> serde_json::Value;
+
 /// One row of the published event catalogue.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CatalogEntry {
@@ -27,11 +30,56 @@ pub struct CatalogEntry {
     pub producer: &'static str,
     pub consumers: &'static [&'static str],
     pub description: &'static str,
+    /// The payload's JSON Schema, self-contained (for the AsyncAPI document); none for the
+    /// approval engine's events, whose payload types live in `libs/approval`.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub payload_schema: Option<PayloadSchema>,
+}
+
+/// `T`'s JSON Schema with every schema it refers to written in place, so that it stands alone
+/// (two producers may name their payload types alike).
+pub fn json_schema<T: utoipa::ToSchema>() -> serde_json::Value {
+    let mut referred = Vec::new();
+    T::schemas(&mut referred);
+    let named: std::collections::HashMap<String, serde_json::Value> = referred
+        .into_iter()
+        .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or_default()))
+        .collect();
+    inline_refs(serde_json::to_value(T::schema()).unwrap_or_default(), &named, 0)
+}
+
+fn inline_refs(
+    value: serde_json::Value,
+    named: &std::collections::HashMap<String, serde_json::Value>,
+    depth: usize,
+) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let target = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .and_then(|name| named.get(name));
+            match target {
+                // Contract types are not recursive; the depth only guards against a mistake.
+                Some(schema) if depth < 16 => inline_refs(schema.clone(), named, depth + 1),
+                _ => Value::Object(
+                    map.into_iter()
+                        .map(|(k, v)| (k, inline_refs(v, named, depth)))
+                        .collect(),
+                ),
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| inline_refs(v, named, depth)).collect()),
+        other => other,
+    }
 }
 
 /// Every event the system publishes, for integrators binding their own queues.
 pub fn catalog() -> Vec<CatalogEntry> {
-    fn entry<E: Event>(
+    fn entry<E: Event + utoipa::ToSchema>(
         producer: &'static str,
         consumers: &'static [&'static str],
         description: &'static str,
@@ -42,6 +90,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
             producer,
             consumers,
             description,
+            payload_schema: Some(json_schema::<E>),
         }
     }
     let mut entries = vec![
@@ -135,6 +184,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
                 producer,
                 consumers: &[],
                 description: "a step of one of the service's documents waits for a decision (who may decide, why)",
+                payload_schema: None,
             },
             CatalogEntry {
                 event_type: decided,
@@ -142,6 +192,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
                 producer,
                 consumers: &[],
                 description: "a step of an approval request was approved, rejected or withdrawn",
+                payload_schema: None,
             },
         ]
     }));

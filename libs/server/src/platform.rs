@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(readyz)
         .service(metrics)
         .service(event_catalog)
+        .service(event_asyncapi)
         .service(list_dead_letters)
         .service(replay_dead_letter);
 }
@@ -90,6 +91,20 @@ async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
 #[get("/api/v1/events/catalog")]
 async fn event_catalog() -> web::Json<Vec<CatalogEntry>> {
     web::Json(erp_contracts::catalog())
+}
+
+/// The event catalog as an AsyncAPI 3 document: a channel per event type with the envelope and
+/// the payload's JSON Schema (generated from the contract types by `scripts/openapi`).
+#[utoipa::path(
+    tag = "platform",
+    security(()),
+    responses((status = 200, content_type = "application/json", body = Object))
+)]
+#[get("/api/v1/events/asyncapi.json")]
+async fn event_asyncapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(include_str!("../../../asyncapi/events.json"))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -107,3 +107,113 @@ fn every_service_deciding_approvals_has_its_approval_events_in_the_catalog() {
         }
     }
 }
+
+/// The event catalog as an AsyncAPI 3 document: a channel per event type on the events
+/// exchange (routing key = type), the envelope every message travels in and the payload's JSON
+/// Schema, generated from the contract types. Committed as `asyncapi/events.json`, served by
+/// every service at `/api/v1/events/asyncapi.json`.
+fn asyncapi() -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let (mut channels, mut operations, mut messages) = (Map::new(), Map::new(), Map::new());
+    for e in erp_contracts::catalog() {
+        let payload = match e.payload_schema {
+            Some(schema) => schema(),
+            None if e.event_type.ends_with(".approval.requested") => {
+                erp_contracts::json_schema::<erp_approval::ApprovalRequested>()
+            }
+            None => erp_contracts::json_schema::<erp_approval::ApprovalDecided>(),
+        };
+        let t = e.event_type;
+        let consumers = if e.consumers.is_empty() {
+            "integrators".to_owned()
+        } else {
+            e.consumers.join(", ")
+        };
+        channels.insert(
+            t.into(),
+            json!({
+                "address": t,
+                "description": format!("{}; consumed by {consumers}", e.description),
+                "messages": { t: { "$ref": format!("#/components/messages/{t}") } },
+                "bindings": { "amqp": {
+                    "is": "routingKey",
+                    "exchange": { "name": "erp.events", "type": "topic", "durable": true,
+                                  "autoDelete": false, "vhost": "/" },
+                    "bindingVersion": "0.3.0",
+                } },
+            }),
+        );
+        operations.insert(
+            format!("{t}.send"),
+            json!({
+                "action": "send",
+                "channel": { "$ref": format!("#/channels/{t}") },
+                "summary": format!("{} publishes {t} v{}", e.producer, e.version),
+                "messages": [{ "$ref": format!("#/channels/{t}/messages/{t}") }],
+            }),
+        );
+        let mut envelope = envelope_schema();
+        envelope["properties"]["type"]["const"] = json!(t);
+        envelope["properties"]["version"]["const"] = json!(e.version);
+        envelope["properties"]["data"] = payload;
+        messages.insert(
+            t.into(),
+            json!({
+                "name": t,
+                "title": t,
+                "summary": e.description,
+                "contentType": "application/json",
+                "correlationId": { "location": "$message.payload#/correlation_id" },
+                "payload": envelope,
+            }),
+        );
+    }
+    json!({
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "ERP events",
+            "version": "1.0.0",
+            "description": "Every event the services publish on the RabbitMQ topic exchange `erp.events` (`EVENTS_EXCHANGE`), routed by its type. Bind a queue of your own with a routing key per type (or a pattern such as `crm.#`). A message is the envelope; `data` is the payload of the type's version. Consumers ignore fields they do not know; a breaking change gets a new version published beside the old.",
+        },
+        "defaultContentType": "application/json",
+        "servers": { "broker": { "host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0.9.1",
+                                 "description": "the company's RabbitMQ (AMQP_URL)" } },
+        "channels": Value::Object(channels),
+        "operations": Value::Object(operations),
+        "components": { "messages": Value::Object(messages) },
+    })
+}
+
+/// The envelope of every message (`libs/bus`).
+fn envelope_schema() -> serde_json::Value {
+    serde_json::json!({
+        "type": "object",
+        "required": ["id", "type", "version", "source", "occurred_at", "correlation_id", "actor", "data"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid", "description": "the event's id; a consumer records it to ignore a redelivery" },
+            "type": { "type": "string" },
+            "version": { "type": "integer" },
+            "source": { "type": "string", "description": "the producing service" },
+            "occurred_at": { "type": "string", "format": "date-time" },
+            "correlation_id": { "type": "string", "format": "uuid", "description": "the business flow the event belongs to" },
+            "causation_id": { "type": ["string", "null"], "format": "uuid", "description": "the event or request that caused this one" },
+            "actor": { "type": "string", "description": "an employee's id, or `service:<name>`" },
+            "data": {},
+        },
+    })
+}
+
+#[test]
+fn committed_asyncapi_document_matches_the_code() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../asyncapi/events.json");
+    let generated = serde_json::to_string_pretty(&asyncapi()).unwrap() + "\n";
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "asyncapi/events.json differs from the code; run `scripts/openapi` and commit it"
+    );
+}

@@ -216,6 +216,7 @@ const MATRIX: &[Row] = &[
     // Prometheus scrapes without a token; route names and counts only, no business data.
     row(EVERY, "GET", "/metrics", Public),
     row(EVERY, "GET", "/api/v1/events/catalog", Public),
+    row(EVERY, "GET", "/api/v1/events/asyncapi.json", Public),
     row(EVERY, "GET", "/api/v1/dead-letters", Roles(OPERATORS)),
     row(EVERY, "POST", "/api/v1/dead-letters/{id}/replay", Roles(OPERATORS)),
     row(WITH_DIRECTORY, "GET", "/api/v1/directory/employees", Authenticated),
