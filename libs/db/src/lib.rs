@@ -166,9 +166,14 @@ pub async fn ping(pool: &Pool) -> Result<(), AppError> {
     with_conn(pool, |c| c.batch_execute("SELECT 1").map_err(AppError::from)).await
 }
 
-/// Keyset pagination: clamps a client's `limit` to 1..=200, default 50.
+/// The largest page a list gives, and the page when a client names none.
+pub const MAX_PAGE: i64 = 200;
+pub const DEFAULT_PAGE: i64 = 50;
+
+/// Keyset pagination: a client's `limit` (1..=200, checked at the door by the server; clamped
+/// here for callers inside the service), default 50.
 pub fn page_limit(limit: Option<i64>) -> i64 {
-    limit.unwrap_or(50).clamp(1, 200)
+    limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
 }
 
 #[derive(QueryableByName)]

@@ -269,7 +269,7 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
             .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, api.clone()))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(platform::not_found))
-            .wrap(from_fn(reject_nul_in_uri))
+            .wrap(from_fn(check_uri))
             .wrap(from_fn(metrics::track))
             .wrap(from_fn(erp_telemetry::request_tracing))
     })
@@ -296,16 +296,40 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
     })
 }
 
-/// A URI that spells U+0000 is answered 400 before any handler: PostgreSQL text cannot hold it.
-async fn reject_nul_in_uri(
+/// A URI that spells U+0000 is answered 400 before any handler (PostgreSQL text cannot hold it),
+/// and a list's `limit` outside 1–200 a 422 naming it (the documents say so; see
+/// `responses::bound_limits`).
+async fn check_uri(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if let Err(e) = erp_problem::reject_nul_in_uri(req.path(), req.query_string()) {
+    let checked =
+        erp_problem::reject_nul_in_uri(req.path(), req.query_string()).and_then(|()| check_limit(req.query_string()));
+    if let Err(e) = checked {
         let res = e.error_response();
         return Ok(req.into_response(res).map_into_right_body());
     }
     next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
+/// Every list takes `limit` from 1 to 200 (absent: 50); a number outside is refused, not clamped
+/// (what is not a number at all is the handler's 400 for a malformed parameter).
+fn check_limit(query: &str) -> Result<(), AppError> {
+    if !query.contains("limit") {
+        return Ok(());
+    }
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
+        .map_err(|e| AppError::BadRequest(format!("query string: {e}")))?;
+    for (name, value) in pairs.iter().filter(|(name, _)| name == "limit") {
+        let Ok(n) = value.trim().parse::<i64>() else { continue };
+        if !(1..=erp_db::MAX_PAGE).contains(&n) {
+            return Err(AppError::validation(
+                name.as_str(),
+                format!("must be a whole number from 1 to {}", erp_db::MAX_PAGE),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Runs `job` every `job.every` until the runtime stops; failures are logged and retried at the

@@ -43,6 +43,7 @@ pub fn describe(mut api: OpenApi) -> OpenApi {
         for op in ops.into_iter().flatten() {
             add_standard(op);
             describe_plain(op);
+            bound_limits(op);
         }
     }
     api
@@ -67,6 +68,26 @@ fn add_standard(op: &mut Operation) {
                 )
                 .build();
             op.responses.responses.insert(status.to_owned(), RefOr::T(response));
+        }
+    }
+}
+
+/// Every `limit` parameter says its bounds and default, as the server enforces them
+/// (`check_limit` in lib.rs), so that a generated client knows them.
+fn bound_limits(op: &mut Operation) {
+    use utoipa::openapi::schema::Schema;
+    for p in op.parameters.iter_mut().flatten() {
+        let RefOr::T(p) = p else { continue };
+        if p.name != "limit" {
+            continue;
+        }
+        if let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() {
+            o.minimum = Some(1.into());
+            o.maximum = Some((erp_db::MAX_PAGE as isize).into());
+            o.default = Some(erp_db::DEFAULT_PAGE.into());
+        }
+        if p.description.as_deref().is_none_or(str::is_empty) {
+            p.description = Some(format!("1–{}, default {}.", erp_db::MAX_PAGE, erp_db::DEFAULT_PAGE));
         }
     }
 }

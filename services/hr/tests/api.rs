@@ -830,3 +830,35 @@ async fn concurrent_manager_changes_never_make_a_loop_and_never_deadlock() {
     .unwrap();
     assert_eq!(found.deadlocks, 0, "the hierarchy lock is taken before the row lock");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_limit_outside_1_to_200_is_refused_naming_it() {
+    let env = TestEnv::new();
+    let hr = start_hr(&env).await;
+    let admin = admin_token(&hr).await;
+    for bad in ["0", "-5", "201", "100000"] {
+        let r = hr.get(&format!("/api/v1/employees?limit={bad}"), Some(&admin)).await;
+        r.assert_invalid_fields(&["limit"]);
+    }
+    // Not a number at all: a malformed parameter.
+    hr.get("/api/v1/employees?limit=ten", Some(&admin))
+        .await
+        .assert_problem(400);
+    for good in ["1", "200"] {
+        let r = hr.get(&format!("/api/v1/employees?limit={good}"), Some(&admin)).await;
+        assert_eq!(r.status, 200, "limit={good}: {}", r.body);
+    }
+    // The documents say the bounds.
+    let doc = hr.get("/api-docs/openapi.json", None).await;
+    let limit = doc.body["paths"]["/api/v1/employees"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (limit["schema"]["minimum"].clone(), limit["schema"]["maximum"].clone()),
+        (json!(1), json!(200))
+    );
+}
