@@ -26,17 +26,7 @@ pub fn service() -> ServiceDef {
         },
         routes: api::routes,
         subscriptions: events::subscriptions,
-        init: Some(seed_authority_matrix),
+        init: Some(app::approvals::seed_authority_matrix),
         jobs: &[],
     }
-}
-
-/// The default authority matrix, written when crm's document types have no rules yet.
-fn seed_authority_matrix(
-    conn: &mut diesel::PgConnection,
-    _config: &erp_config::Config,
-) -> Result<(), erp_problem::AppError> {
-    erp_approval::seed_rules(conn, &api::default_rules())?;
-    erp_approval::seed_rules(conn, &app::receipts::default_rules())?;
-    Ok(())
 }

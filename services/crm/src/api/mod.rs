@@ -1,12 +1,10 @@
 //! crm's HTTP API.
 
 mod activities;
-mod approvals;
 mod catalogue;
 mod changes;
 mod customers;
 mod leads;
-mod lines;
 mod opportunities;
 mod orders;
 mod outbound;
@@ -40,5 +38,3 @@ pub const SELLERS: [Role; 4] = [
     Role::VicePresident,
     Role::GeneralManager,
 ];
-
-pub use approvals::default_rules;

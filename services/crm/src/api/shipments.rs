@@ -8,6 +8,7 @@ use super::SELLERS;
 use crate::app::progress::{self, ProgressView};
 use crate::app::shipments::{self, DeliveryInput, ShipmentInput, ShipmentView};
 use crate::db::shipments::{Shipment as ShipmentRow, ShipmentLine as ShipmentLineRow};
+use crate::domain::documents::OrderStatus;
 use crate::domain::fulfilment::{ShipmentStatus, money, quantity};
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
@@ -160,7 +161,8 @@ pub struct MoneyProgress {
 pub struct OrderProgress {
     pub order_id: Uuid,
     pub order_number: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: OrderStatus,
     pub lines: Vec<LineProgress>,
     pub totals: QuantityTotals,
     pub money: MoneyProgress,
@@ -198,7 +200,7 @@ impl From<ProgressView> for OrderProgress {
         OrderProgress {
             order_id: o.id,
             order_number: o.number,
-            status: o.status.to_string(),
+            status: o.status,
             money: MoneyProgress {
                 currency: o.currency,
                 total: money(o.total),

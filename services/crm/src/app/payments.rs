@@ -3,7 +3,7 @@
 //! date and not fully paid is overdue.
 
 use crate::db::payments::{self as plans, Instalment, NewInstalment};
-use crate::db::{self, SalesOrder};
+use crate::db::{self, SalesOrderRow};
 use crate::domain::documents::OrderStatus;
 use crate::domain::fulfilment::{ReceiptStatus, allocate, money};
 use crate::domain::visibility::scope;
@@ -44,19 +44,19 @@ pub struct PlannedInstalment {
 /// The order's plan with confirmed receipts allocated.
 #[derive(Debug, Clone)]
 pub struct PlanView {
-    pub order: SalesOrder,
+    pub order: SalesOrderRow,
     pub instalments: Vec<PlannedInstalment>,
     /// Confirmed receipts.
     pub paid: Decimal,
 }
 
 /// The currency of an order, as stored.
-pub(crate) fn currency_of(o: &SalesOrder) -> Result<Currency, AppError> {
+pub(crate) fn currency_of(o: &SalesOrderRow) -> Result<Currency, AppError> {
     Currency::parse(&o.currency).map_err(AppError::internal)
 }
 
 /// The plan with confirmed receipts allocated oldest instalment first.
-fn plan_view(c: &mut PgConnection, order: SalesOrder) -> Result<PlanView, AppError> {
+fn plan_view(c: &mut PgConnection, order: SalesOrderRow) -> Result<PlanView, AppError> {
     let rows = plans::instalments(c, order.id)?;
     let paid = db::receipts::total(c, order.id, &[ReceiptStatus::Confirmed])?;
     let amounts: Vec<Decimal> = rows.iter().map(|r| r.amount).collect();
@@ -92,7 +92,7 @@ pub fn set_plan(
     input: &PaymentPlanInput,
 ) -> Result<PlanView, AppError> {
     let o = db::lock_visible_order(c, scope(actor), order_id)?;
-    let status = OrderStatus::parse(o.status.as_str())?;
+    let status = o.status;
     if !matches!(
         status,
         OrderStatus::Draft | OrderStatus::Approved | OrderStatus::InFulfilment
@@ -129,7 +129,7 @@ pub fn set_plan(
 }
 
 /// 422 naming each instalment's field that is wrong, and `instalments` when the sum is off.
-fn check_plan(o: &SalesOrder, input: &PaymentPlanInput) -> Result<(), AppError> {
+fn check_plan(o: &SalesOrderRow, input: &PaymentPlanInput) -> Result<(), AppError> {
     let currency = currency_of(o)?;
     let mut v = Validator::new();
     v.check(

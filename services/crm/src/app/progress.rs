@@ -2,7 +2,7 @@
 //! and the money received), and its completion once everything is shipped and paid.
 
 use crate::db::order_fulfilment::set_order_status;
-use crate::db::{self, OrderLine, SalesOrder};
+use crate::db::{self, OrderLineRow, SalesOrderRow};
 use crate::domain::documents::{OrderAction, OrderStatus};
 use crate::domain::fulfilment::ReceiptStatus;
 use crate::domain::visibility::scope;
@@ -15,13 +15,13 @@ use uuid::Uuid;
 /// An order line and what the customer signed for of it.
 #[derive(Debug, Clone)]
 pub struct LineView {
-    pub line: OrderLine,
+    pub line: OrderLineRow,
     pub delivered: Decimal,
 }
 
 #[derive(Debug, Clone)]
 pub struct ProgressView {
-    pub order: SalesOrder,
+    pub order: SalesOrderRow,
     pub lines: Vec<LineView>,
     /// Confirmed receipts.
     pub paid: Decimal,
@@ -50,8 +50,8 @@ pub fn progress(c: &mut PgConnection, actor: &CurrentUser, order_id: Uuid) -> Re
 
 /// Completes an in-fulfilment order (locked by the caller) once every line is shipped in full
 /// and confirmed receipts cover the total.
-pub fn complete_if_done(c: &mut PgConnection, order: &SalesOrder) -> Result<bool, AppError> {
-    let status = OrderStatus::parse(order.status.as_str())?;
+pub fn complete_if_done(c: &mut PgConnection, order: &SalesOrderRow) -> Result<bool, AppError> {
+    let status = order.status;
     if status != OrderStatus::InFulfilment {
         return Ok(false);
     }

@@ -1,7 +1,7 @@
 //! Quantities asked of an order's lines (outbound requests, shipments): checked on their own,
 //! then against what is left on each order line.
 
-use crate::db::OrderLine;
+use crate::db::OrderLineRow;
 use crate::domain::fulfilment::{quantity, quantity_problem};
 use erp_problem::{AppError, Validator};
 use rust_decimal::Decimal;
@@ -30,12 +30,12 @@ pub fn check_quantities(v: &mut Validator, lines: &[QuantityLine]) {
 /// Matches the lines to the order's lines (each at most once) and checks each quantity
 /// against `room` (what is left on the order line); 422 naming `lines[i]…` otherwise.
 pub fn match_lines<'a>(
-    order_lines: &'a [OrderLine],
+    order_lines: &'a [OrderLineRow],
     lines: &[QuantityLine],
-    room: impl Fn(&OrderLine) -> Decimal,
+    room: impl Fn(&OrderLineRow) -> Decimal,
     what: &str,
-) -> Result<Vec<(&'a OrderLine, Decimal)>, AppError> {
-    let by_id: HashMap<Uuid, &OrderLine> = order_lines.iter().map(|l| (l.id, l)).collect();
+) -> Result<Vec<(&'a OrderLineRow, Decimal)>, AppError> {
+    let by_id: HashMap<Uuid, &OrderLineRow> = order_lines.iter().map(|l| (l.id, l)).collect();
     let mut v = Validator::new();
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(lines.len());

@@ -7,8 +7,7 @@ use super::progress::complete_if_done;
 use super::quantities::{QuantityLine, check_quantities, match_lines};
 use crate::db::order_fulfilment::add_shipped;
 use crate::db::shipments::{self as rows, NewShipment, NewShipmentLine, Shipment, ShipmentLine};
-use crate::db::{self, SalesOrder};
-use crate::domain::documents::OrderStatus;
+use crate::db::{self, SalesOrderRow};
 use crate::domain::fulfilment::{ShipmentAction, ShipmentStatus};
 use crate::domain::visibility::{Scope, scope};
 use chrono::{DateTime, Datelike, Duration, Utc};
@@ -68,7 +67,7 @@ fn view(c: &mut PgConnection, id: Uuid) -> Result<ShipmentView, AppError> {
 }
 
 /// The order of a shipment, if the user may see it (404 for the shipment otherwise).
-fn order_of_shipment(c: &mut PgConnection, scope: Scope, id: Uuid, lock: bool) -> Result<SalesOrder, AppError> {
+fn order_of_shipment(c: &mut PgConnection, scope: Scope, id: Uuid, lock: bool) -> Result<SalesOrderRow, AppError> {
     let order_id = rows::order_of(c, id)?;
     if lock {
         db::lock_visible_order(c, scope, order_id)
@@ -108,7 +107,7 @@ pub fn create(
     check_quantities(&mut v, &input.lines);
     v.finish()?;
     let o = db::lock_visible_order(c, scope(actor), order_id)?;
-    let status = OrderStatus::parse(o.status.as_str())?;
+    let status = o.status;
     if !status.is_open_for_fulfilment() {
         return Err(AppError::wrong_state(format!(
             "cannot ship goods of a sales order that is {}",

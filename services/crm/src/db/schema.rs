@@ -179,6 +179,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    order_change_requests (id) {
+        id -> Uuid,
+        number -> Text,
+        order_id -> Uuid,
+        reason -> Text,
+        proposed -> Jsonb,
+        review -> Jsonb,
+        status -> Text,
+        net -> Numeric,
+        tax -> Numeric,
+        total -> Numeric,
+        below_floor -> Bool,
+        margin_pct -> Nullable<Numeric>,
+        approval_request_id -> Nullable<Uuid>,
+        created_by -> Text,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(quotation_lines -> quotations (quotation_id));
 diesel::joinable!(sales_order_lines -> sales_orders (order_id));
@@ -192,6 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sales_orders,
     sales_order_lines,
     contract_reviews,
+    order_change_requests,
 );
 
 diesel::table! {

@@ -9,16 +9,18 @@ fn refused(doc: &str, action: &str, from: &str) -> AppError {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuotationStatus {
-    Draft,
-    PendingApproval,
-    Approved,
-    Sent,
-    Accepted,
-    Rejected,
-    Expired,
-    Cancelled,
+erp_db::states! {
+    /// A quotation's state.
+    pub enum QuotationStatus: "quotation" {
+        Draft = "draft",
+        PendingApproval = "pending_approval",
+        Approved = "approved",
+        Sent = "sent",
+        Accepted = "accepted",
+        Rejected = "rejected",
+        Expired = "expired",
+        Cancelled = "cancelled",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,37 +41,6 @@ pub enum QuotationAction {
 }
 
 impl QuotationStatus {
-    pub const ALL: [QuotationStatus; 8] = [
-        Self::Draft,
-        Self::PendingApproval,
-        Self::Approved,
-        Self::Sent,
-        Self::Accepted,
-        Self::Rejected,
-        Self::Expired,
-        Self::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::PendingApproval => "pending_approval",
-            Self::Approved => "approved",
-            Self::Sent => "sent",
-            Self::Accepted => "accepted",
-            Self::Rejected => "rejected",
-            Self::Expired => "expired",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| AppError::internal(format!("unknown quotation status {s}")))
-    }
-
     pub fn transition(self, action: QuotationAction) -> Result<Self, AppError> {
         use QuotationAction as A;
         use QuotationStatus as S;
@@ -97,15 +68,17 @@ impl QuotationStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrderStatus {
-    Draft,
-    PendingApproval,
-    Approved,
-    Rejected,
-    InFulfilment,
-    Completed,
-    Cancelled,
+erp_db::states! {
+    /// A sales order's state.
+    pub enum OrderStatus: "sales order" {
+        Draft = "draft",
+        PendingApproval = "pending_approval",
+        Approved = "approved",
+        Rejected = "rejected",
+        InFulfilment = "in_fulfilment",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,35 +95,6 @@ pub enum OrderAction {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
-        Self::Draft,
-        Self::PendingApproval,
-        Self::Approved,
-        Self::Rejected,
-        Self::InFulfilment,
-        Self::Completed,
-        Self::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::PendingApproval => "pending_approval",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::InFulfilment => "in_fulfilment",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| AppError::internal(format!("unknown order status {s}")))
-    }
-
     pub fn transition(self, action: OrderAction) -> Result<Self, AppError> {
         use OrderAction as A;
         use OrderStatus as S;
@@ -180,15 +124,16 @@ impl OrderStatus {
     }
 }
 
-/// A change request to an approved order (seed 002: changes go through their own review and
-/// approval).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeStatus {
-    Draft,
-    PendingApproval,
-    Approved,
-    Rejected,
-    Cancelled,
+erp_db::states! {
+    /// A change request to an approved order (seed 002: changes go through their own review
+    /// and approval).
+    pub enum ChangeStatus: "change request" {
+        Draft = "draft",
+        PendingApproval = "pending_approval",
+        Approved = "approved",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,31 +146,6 @@ pub enum ChangeAction {
 }
 
 impl ChangeStatus {
-    pub const ALL: [ChangeStatus; 5] = [
-        Self::Draft,
-        Self::PendingApproval,
-        Self::Approved,
-        Self::Rejected,
-        Self::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::PendingApproval => "pending_approval",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| AppError::internal(format!("unknown change request status {s}")))
-    }
-
     pub fn transition(self, action: ChangeAction) -> Result<Self, AppError> {
         use ChangeAction as A;
         use ChangeStatus as S;
@@ -270,7 +190,7 @@ mod tests {
             "no edits while approving"
         );
         assert_eq!(S::Sent.transition(A::Revise).unwrap(), S::Cancelled);
-        for s in S::ALL {
+        for &s in S::ALL {
             assert_eq!(S::parse(s.as_str()).unwrap(), s);
         }
     }
@@ -300,7 +220,7 @@ mod tests {
         assert!(S::InFulfilment.transition(A::Cancel).is_err());
         assert!(S::Completed.transition(A::Complete).is_err());
         assert!(S::Approved.is_open_for_fulfilment());
-        for s in S::ALL {
+        for &s in S::ALL {
             assert_eq!(S::parse(s.as_str()).unwrap(), s);
         }
     }

@@ -2,9 +2,11 @@
 //! currency's scale, then summed), and the facts the authority matrix looks at (a line below
 //! the floor price, the gross margin).
 
+use chrono::NaiveDate;
 use erp_money::{Currency, DocumentTotals, LineInput, LineTotals};
 use erp_problem::{AppError, FieldError};
 use rust_decimal::Decimal;
+use uuid::Uuid;
 
 /// A line as the salesperson entered it, with what the catalogue and price list know.
 #[derive(Debug, Clone)]
@@ -13,6 +15,21 @@ pub struct PricedLine {
     pub floor_price: Option<Decimal>,
     /// Standard cost per unit, for the margin.
     pub unit_cost: Option<Decimal>,
+}
+
+/// A priced line ready to be stored on a quotation or an order.
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    pub item_id: Uuid,
+    pub description: String,
+    pub unit: String,
+    pub input: LineInput,
+    pub net: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+    pub floor_price: Option<Decimal>,
+    pub unit_cost: Option<Decimal>,
+    pub delivery_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use super::quantities::{QuantityLine, check_quantities, match_lines};
 use crate::db;
 use crate::db::order_fulfilment::{add_requested, set_order_status};
 use crate::db::outbound::{self as rows, NewRequest, NewRequestLine, OutboundRequest, OutboundRequestLine};
-use crate::domain::documents::{OrderAction, OrderStatus};
+use crate::domain::documents::OrderAction;
 use crate::domain::fulfilment::OutboundStatus;
 use crate::domain::visibility::scope;
 use chrono::Datelike;
@@ -95,7 +95,7 @@ pub fn request(
 ) -> Result<RequestView, AppError> {
     check(input)?;
     let o = db::lock_visible_order(c, scope(actor), order_id)?;
-    let status = OrderStatus::parse(o.status.as_str())?;
+    let status = o.status;
     let next = status.transition(OrderAction::Fulfil)?;
     let order_lines = db::order_lines(c, order_id)?;
     let wanted = match_lines(&order_lines, &input.lines, |l| l.quantity - l.requested, "to request")?;

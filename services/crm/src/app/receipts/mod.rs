@@ -7,8 +7,7 @@ mod approval;
 pub use approval::default_rules;
 
 use crate::db::receipts::{self as rows, NewReceipt, Receipt, ReceiptFilter};
-use crate::db::{self, SalesOrder};
-use crate::domain::documents::OrderStatus;
+use crate::db::{self, SalesOrderRow};
 use crate::domain::fulfilment::{ReceiptStatus, money};
 use crate::domain::visibility::{Scope, scope};
 use chrono::{Datelike, NaiveDate};
@@ -73,7 +72,7 @@ pub fn record(
     meta: &EventMeta,
 ) -> Result<Receipt, AppError> {
     let o = db::lock_visible_order(c, scope(actor), order_id)?;
-    let status = OrderStatus::parse(o.status.as_str())?;
+    let status = o.status;
     if !status.is_open_for_fulfilment() {
         return Err(AppError::wrong_state(format!(
             "money is recorded on approved or in-fulfilment orders; this one is {}",
@@ -138,7 +137,7 @@ pub fn list(
 
 /// A receipt whose order the user may see (404 otherwise); the order is locked first, then
 /// the receipt, when `lock`.
-fn visible(c: &mut PgConnection, scope: Scope, id: Uuid, lock: bool) -> Result<(SalesOrder, Receipt), AppError> {
+fn visible(c: &mut PgConnection, scope: Scope, id: Uuid, lock: bool) -> Result<(SalesOrderRow, Receipt), AppError> {
     let order_id = rows::order_of(c, id)?;
     let order = if lock {
         db::lock_visible_order(c, scope, order_id)

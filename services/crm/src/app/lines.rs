@@ -3,7 +3,7 @@
 //! totalled by the money rules.
 
 use crate::db;
-use crate::domain::pricing::{self, Priced, PricedLine};
+use crate::domain::pricing::{self, NewLine, Priced, PricedLine};
 use chrono::NaiveDate;
 use diesel::PgConnection;
 use erp_money::{Currency, LineInput};
@@ -34,21 +34,6 @@ pub struct LineRequest {
     pub delivery_date: Option<NaiveDate>,
 }
 
-/// A line ready to be stored.
-#[derive(Debug, Clone)]
-pub struct LineRow {
-    pub item_id: Uuid,
-    pub description: String,
-    pub unit: String,
-    pub input: LineInput,
-    pub net: Decimal,
-    pub tax: Decimal,
-    pub total: Decimal,
-    pub floor_price: Option<Decimal>,
-    pub unit_cost: Option<Decimal>,
-    pub delivery_date: Option<NaiveDate>,
-}
-
 pub fn parse_currency(code: &str) -> Result<Currency, AppError> {
     Currency::parse(code).map_err(|e| AppError::validation("currency", e.to_string()))
 }
@@ -58,7 +43,7 @@ pub fn build(
     conn: &mut PgConnection,
     currency: Currency,
     lines: &[LineRequest],
-) -> Result<(Vec<LineRow>, Priced), AppError> {
+) -> Result<(Vec<NewLine>, Priced), AppError> {
     let ids: Vec<Uuid> = lines.iter().map(|l| l.item_id).collect();
     let items = erp_catalogue::items_by_id(conn, &ids)?;
     let prices = db::prices(conn, &ids, currency.code())?;
@@ -121,7 +106,7 @@ pub fn build(
         .zip(priced_doc.lines.iter())
         .map(|((req, p), t)| {
             let item = items.get(&req.item_id);
-            LineRow {
+            NewLine {
                 item_id: req.item_id,
                 description: req
                     .description

@@ -1,8 +1,9 @@
-//! crm's use of the approval engine: the default authority matrix for its documents, and
-//! decisions reduced to what the document must do next.
+//! crm's part of the authority matrix: the default rules of its approvable documents
+//! (quotations, sales orders, change requests, receipts), seeded on start.
 
 use erp_approval::{Condition, RuleSeed};
 use erp_auth::Role;
+use erp_problem::AppError;
 use rust_decimal::Decimal;
 
 /// The authority matrix of DOMAIN.md, written on first start; a general manager edits it at
@@ -38,5 +39,12 @@ pub fn default_rules() -> Vec<RuleSeed> {
         Role::GeneralManager,
         2,
     ));
+    rules.extend(super::receipts::default_rules());
     rules
+}
+
+/// The start-up hook: seeds the default matrix of each document type that has no rule yet.
+pub fn seed_authority_matrix(conn: &mut diesel::PgConnection, _config: &erp_config::Config) -> Result<(), AppError> {
+    erp_approval::seed_rules(conn, &default_rules())?;
+    Ok(())
 }
