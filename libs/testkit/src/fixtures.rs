@@ -115,6 +115,10 @@ impl ItemBuilder {
         self.item.unit = unit.to_owned();
         self
     }
+    pub fn specification(mut self, specification: &str) -> Self {
+        self.item.specification = Some(specification.to_owned());
+        self
+    }
     pub fn kind(mut self, kind: &str) -> Self {
         self.item.kind = kind.to_owned();
         self

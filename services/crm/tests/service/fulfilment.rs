@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration as Days, Utc};
-use erp_auth::{CurrentUser, Role, SubjectKind};
-use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
+use erp_auth::Role;
+use erp_testkit::fixtures::{customer, employee_changed, person};
 use erp_testkit::{Resp, TestEnv, TestService};
 use erp_testkit::{assert_status, dec, id_of};
 use rust_decimal::Decimal;
@@ -23,41 +23,6 @@ use uuid::Uuid;
 #[track_caller]
 fn items_of(page: &Value) -> &Vec<Value> {
     page["items"].as_array().unwrap_or_else(|| panic!("no items in {page}"))
-}
-
-fn employee(
-    id: Uuid,
-    code: &str,
-    name: &str,
-    dept: &DepartmentRef,
-    manager: Option<Uuid>,
-    roles: &[&str],
-) -> EmployeeChanged {
-    EmployeeChanged {
-        employee_id: id,
-        code: code.into(),
-        name: name.into(),
-        email: None,
-        department: Some(dept.clone()),
-        manager_id: manager,
-        position: None,
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        active: true,
-        revision: 1,
-        changed_at: Utc::now(),
-    }
-}
-
-fn user(id: Uuid, code: &str, roles: &[Role], dept: Option<Uuid>, manager: Option<Uuid>) -> CurrentUser {
-    CurrentUser {
-        id,
-        kind: SubjectKind::Employee,
-        code: code.into(),
-        name: code.into(),
-        department_id: dept,
-        manager_id: manager,
-        roles: roles.to_vec(),
-    }
 }
 
 /// crm and warehouse on one bus; a sales department with its manager, a salesperson and a
@@ -79,36 +44,33 @@ async fn fixture() -> Fx {
     let crm = env.start(crm::service()).await;
     let wh = env.start(warehouse::service()).await;
 
-    let dept = DepartmentRef {
-        id: Uuid::now_v7(),
-        code: "KD1".into(),
-        name: "Phòng Kinh Doanh 1".into(),
+    let dept = Uuid::now_v7();
+    let manager = person("Trần Thị Hoa")
+        .code("NV001")
+        .roles(&[Role::SalesManager])
+        .department(dept)
+        .build();
+    let in_sales = |name: &str, code: &str| {
+        person(name)
+            .code(code)
+            .roles(&[Role::Sales])
+            .department(dept)
+            .manager(manager.id)
+            .build()
     };
-    let (manager_id, seller_id, colleague_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-    let people = vec![
-        employee(manager_id, "NV001", "Trần Thị Hoa", &dept, None, &["sales_manager"]),
-        employee(seller_id, "NV002", "Nguyễn Văn An", &dept, Some(manager_id), &["sales"]),
-        employee(
-            colleague_id,
-            "NV003",
-            "Lê Văn Bình",
-            &dept,
-            Some(manager_id),
-            &["sales"],
-        ),
-    ];
-    erp_db::with_conn(&crm.pool, move |c| {
-        for p in &people {
-            erp_directory::apply_employee_changed(c, p)?;
-        }
-        Ok(())
-    })
-    .await
-    .unwrap();
-    let d = Some(dept.id);
-    let seller = env.token_for(&user(seller_id, "NV002", &[Role::Sales], d, Some(manager_id)));
-    let manager = env.token_for(&user(manager_id, "NV001", &[Role::SalesManager], d, None));
-    let colleague = env.token_for(&user(colleague_id, "NV003", &[Role::Sales], d, Some(manager_id)));
+    let (seller, colleague) = (in_sales("Nguyễn Văn An", "NV002"), in_sales("Lê Văn Bình", "NV003"));
+    crm.apply_employees(
+        [&manager, &seller, &colleague]
+            .iter()
+            .map(|p| employee_changed(p, "KD1", "Phòng Kinh Doanh 1"))
+            .collect(),
+    )
+    .await;
+    let (seller, manager, colleague) = (
+        env.token_for(&seller),
+        env.token_for(&manager),
+        env.token_for(&colleague),
+    );
     let finance = env.token(&[Role::FinanceManager]);
     let keeper = env.token(&[Role::WarehouseKeeper]);
 
@@ -179,10 +141,10 @@ impl Fx {
             .post(
                 "/api/v1/customers",
                 Some(&self.seller),
-                &json!({
-                    "code": "KH-ANHDUONG", "name": "Công ty TNHH Ánh Dương", "kind": "company",
-                    "currency": "VND", "payment_terms": "prepayment", "address": "12 Lê Lợi, Quận 1, TP.HCM"
-                }),
+                &customer(
+                    "KH-ANHDUONG",
+                    json!({ "name": "Công ty TNHH Ánh Dương", "address": "12 Lê Lợi, Quận 1, TP.HCM" }),
+                ),
             )
             .await;
         assert_status(&r, 201);

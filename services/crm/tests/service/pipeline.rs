@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration as Days, Utc};
-use erp_auth::{CurrentUser, Role, SubjectKind};
-use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
+use erp_auth::Role;
+use erp_testkit::fixtures::{self, employee_changed};
 use erp_testkit::{Resp, TestEnv, TestService};
 use erp_testkit::{assert_status, dec, id_of};
 use rust_decimal::Decimal;
@@ -49,39 +49,17 @@ async fn fixture() -> Fx {
 impl Fx {
     /// An active employee in crm's directory with `roles`, and a token for them.
     async fn person(&self, name: &str, roles: &[Role], department: Option<Uuid>) -> Person {
-        let id = Uuid::now_v7();
         let code = format!("E{}", &Uuid::new_v4().simple().to_string()[..6]);
-        let event = EmployeeChanged {
-            employee_id: id,
-            code: code.clone(),
-            name: name.to_owned(),
-            email: None,
-            department: department.map(|d| DepartmentRef {
-                id: d,
-                code: if d == self.dept_a { "KD1".into() } else { "KD2".into() },
-                name: "Phòng Kinh Doanh".into(),
-            }),
-            manager_id: None,
-            position: None,
-            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            active: true,
-            revision: 1,
-            changed_at: Utc::now(),
-        };
-        erp_db::with_conn(&self.crm.pool, move |c| {
-            erp_directory::apply_employee_changed(c, &event)
-        })
-        .await
-        .unwrap();
-        let token = self.env.token_for(&CurrentUser {
-            id,
-            kind: SubjectKind::Employee,
-            code,
-            name: name.to_owned(),
-            department_id: department,
-            manager_id: None,
-            roles: roles.to_vec(),
-        });
+        let mut who = fixtures::person(name).code(&code).roles(roles);
+        if let Some(d) = department {
+            who = who.department(d);
+        }
+        let who = who.build();
+        let department_code = if department == Some(self.dept_a) { "KD1" } else { "KD2" };
+        self.crm
+            .apply_employees(vec![employee_changed(&who, department_code, "Phòng Kinh Doanh")])
+            .await;
+        let (id, token) = (who.id, self.env.token_for(&who));
         Person { id, token }
     }
 

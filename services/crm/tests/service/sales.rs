@@ -3,12 +3,9 @@
 //! total in words.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::Utc;
-use erp_auth::{CurrentUser, Role, SubjectKind};
-use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
-use erp_contracts::warehouse::ItemChanged;
+use erp_auth::{CurrentUser, Role};
 use erp_testkit::dec;
-use erp_testkit::{TestEnv, TestService, eventually};
+use erp_testkit::{TestEnv, TestService, eventually, fixtures};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::str::FromStr;
@@ -31,46 +28,11 @@ struct World {
 }
 
 fn person(name: &str, roles: &[Role], department: Uuid, manager: Option<Uuid>) -> CurrentUser {
-    CurrentUser {
-        id: Uuid::now_v7(),
-        kind: SubjectKind::Employee,
-        code: name.to_uppercase(),
-        name: name.into(),
-        department_id: Some(department),
-        manager_id: manager,
-        roles: roles.to_vec(),
+    let p = fixtures::person(name).roles(roles).department(department);
+    match manager {
+        Some(m) => p.manager(m).build(),
+        None => p.build(),
     }
-}
-
-async fn directory(crm: &TestService, people: &[&CurrentUser], department: Uuid) {
-    let rows: Vec<EmployeeChanged> = people
-        .iter()
-        .map(|p| EmployeeChanged {
-            employee_id: p.id,
-            code: p.code.clone(),
-            name: p.name.clone(),
-            email: None,
-            department: Some(DepartmentRef {
-                id: department,
-                code: "KD".into(),
-                name: "Phòng Kinh Doanh".into(),
-            }),
-            manager_id: p.manager_id,
-            position: None,
-            roles: p.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            active: true,
-            revision: 1,
-            changed_at: Utc::now(),
-        })
-        .collect();
-    erp_db::with_conn(&crm.pool, move |c| {
-        for e in &rows {
-            erp_directory::apply_employee_changed(c, e)?;
-        }
-        Ok(())
-    })
-    .await
-    .unwrap();
 }
 
 async fn world() -> World {
@@ -82,26 +44,18 @@ async fn world() -> World {
     let colleague = person("colleague", &[Role::Sales], dept, Some(manager.id));
     let vp = person("vp", &[Role::VicePresident], dept, None);
     let gm = person("gm", &[Role::GeneralManager], dept, None);
-    directory(&crm, &[&manager, &seller, &colleague, &vp, &gm], dept).await;
+    crm.add_to_directory(&[&manager, &seller, &colleague, &vp, &gm]).await;
     // The catalogue arrives from warehouse.
     let item = Uuid::now_v7();
     crm.publish_event(
         "warehouse",
-        &ItemChanged {
-            item_id: item,
-            sku: "VAN-DN50".into(),
-            name: "Van bướm DN50".into(),
-            specification: Some("PN16".into()),
-            unit: "pcs".into(),
-            kind: "product".into(),
-            category: None,
-            min_stock: None,
-            max_stock: None,
-            standard_cost: Decimal::from(600_000),
-            active: true,
-            revision: 1,
-            changed_at: Utc::now(),
-        },
+        &fixtures::item("VAN-DN50", "Van bướm DN50")
+            .id(item)
+            .specification("PN16")
+            .unit("pcs")
+            .kind("product")
+            .standard_cost(Decimal::from(600_000))
+            .build(),
     )
     .await;
     let seen = eventually(Duration::from_secs(10), &mut || async {
