@@ -4,12 +4,10 @@
 //! approved through the authority matrix by amount; who may do what; validation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::Utc;
 use diesel::prelude::*;
-use erp_auth::{CurrentUser, Role, SubjectKind};
-use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
+use erp_auth::{CurrentUser, Role};
 use erp_contracts::warehouse::{ItemChanged, SourceRef, StockShortage};
-use erp_testkit::{Resp, TestEnv, TestService, eventually};
+use erp_testkit::{Resp, TestEnv, TestService, eventually, fixtures};
 use erp_testkit::{dec, id_of};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -38,15 +36,7 @@ struct World {
 }
 
 fn person(name: &str, roles: &[Role], department: Uuid) -> CurrentUser {
-    CurrentUser {
-        id: Uuid::now_v7(),
-        kind: SubjectKind::Employee,
-        code: name.to_uppercase(),
-        name: name.into(),
-        department_id: Some(department),
-        manager_id: None,
-        roles: roles.to_vec(),
-    }
+    fixtures::person(name).roles(roles).department(department).build()
 }
 
 fn today() -> String {
@@ -54,21 +44,7 @@ fn today() -> String {
 }
 
 fn item(id: Uuid, sku: &str, name: &str, unit: &str, active: bool) -> ItemChanged {
-    ItemChanged {
-        item_id: id,
-        sku: sku.into(),
-        name: name.into(),
-        specification: None,
-        unit: unit.into(),
-        kind: "material".into(),
-        category: None,
-        min_stock: None,
-        max_stock: None,
-        standard_cost: Decimal::from(1000),
-        active,
-        revision: 1,
-        changed_at: Utc::now(),
-    }
+    fixtures::item(sku, name).id(id).unit(unit).active(active).build()
 }
 
 async fn world() -> World {
@@ -84,7 +60,7 @@ async fn world() -> World {
         technical: person("technical", &[Role::Technical], dept),
         seller: person("seller", &[Role::Sales], dept),
     };
-    let rows: Vec<EmployeeChanged> = [
+    let rows = [
         &p.buyer,
         &p.manager,
         &p.gm,
@@ -94,32 +70,9 @@ async fn world() -> World {
         &p.seller,
     ]
     .iter()
-    .map(|u| EmployeeChanged {
-        employee_id: u.id,
-        code: u.code.clone(),
-        name: u.name.clone(),
-        email: None,
-        department: Some(DepartmentRef {
-            id: dept,
-            code: "MH".into(),
-            name: "Phòng Mua Hàng".into(),
-        }),
-        manager_id: None,
-        position: None,
-        roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-        active: true,
-        revision: 1,
-        changed_at: Utc::now(),
-    })
+    .map(|u| fixtures::employee_changed(u, "MH", "Phòng Mua Hàng"))
     .collect();
-    erp_db::with_conn(&svc.pool, move |c| {
-        for e in &rows {
-            erp_directory::apply_employee_changed(c, e)?;
-        }
-        Ok(())
-    })
-    .await
-    .unwrap();
+    svc.apply_employees(rows).await;
     let (bolt, cable, retired) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     for it in [
         item(bolt, "BU-LONG-M12", "Bu lông M12", "pcs", true),

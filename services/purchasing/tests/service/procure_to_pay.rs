@@ -6,11 +6,9 @@
 //! invoice matched; the final payment requested and, once finance has paid, the order closed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::Utc;
-use erp_auth::{CurrentUser, Role, SubjectKind};
+use erp_auth::{CurrentUser, Role};
 use erp_contracts::finance::PaymentMade;
-use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
-use erp_testkit::{TestEnv, TestService};
+use erp_testkit::{TestEnv, TestService, fixtures};
 use erp_testkit::{assert_status, dec, id_of};
 use rust_decimal_macros::dec;
 use serde_json::json;
@@ -18,15 +16,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 fn person(code: &str, name: &str, roles: &[Role], dept: Uuid) -> CurrentUser {
-    CurrentUser {
-        id: Uuid::now_v7(),
-        kind: SubjectKind::Employee,
-        code: code.into(),
-        name: name.into(),
-        department_id: Some(dept),
-        manager_id: None,
-        roles: roles.to_vec(),
-    }
+    fixtures::person(name).code(code).roles(roles).department(dept).build()
 }
 
 /// Polls `check` for up to 15 s.
@@ -53,34 +43,13 @@ async fn procure_to_pay_from_a_warehouse_shortage_to_the_final_payment() {
     let controller = person("KS01", "Lý Minh Châu", &[Role::ProjectController], dept);
     let finance = person("TC01", "Hoàng Thu Trang", &[Role::FinanceManager], dept);
     let keeper = person("KHO1", "Vũ Đức Thắng", &[Role::WarehouseKeeper], dept);
-    let people: Vec<EmployeeChanged> = [&buyer, &manager, &controller, &finance, &keeper]
-        .iter()
-        .map(|u| EmployeeChanged {
-            employee_id: u.id,
-            code: u.code.clone(),
-            name: u.name.clone(),
-            email: None,
-            department: Some(DepartmentRef {
-                id: dept,
-                code: "MH".into(),
-                name: "Phòng Mua Hàng".into(),
-            }),
-            manager_id: None,
-            position: None,
-            roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            active: true,
-            revision: 1,
-            changed_at: Utc::now(),
-        })
-        .collect();
-    erp_db::with_conn(&pur.pool, move |c| {
-        for p in &people {
-            erp_directory::apply_employee_changed(c, p)?;
-        }
-        Ok(())
-    })
-    .await
-    .unwrap();
+    pur.apply_employees(
+        [&buyer, &manager, &controller, &finance, &keeper]
+            .iter()
+            .map(|u| fixtures::employee_changed(u, "MH", "Phòng Mua Hàng"))
+            .collect(),
+    )
+    .await;
     let t_buyer = env.token_for(&buyer);
     let t_manager = env.token_for(&manager);
     let t_controller = env.token_for(&controller);

@@ -14,93 +14,15 @@ use erp_contracts::warehouse::{InboundConfirmed, ReceivedLine, SourceRef};
 use erp_money::{Currency, LineInput};
 use erp_testkit::{Resp, TestEnv, TestService};
 use erp_testkit::{assert_status, dec, id_of};
-use purchasing::db::orders::{self, OrderLineRow as OrderLine};
+use purchasing::db::orders::{self, NewOrder, NewOrderLine, OrderLineRow as OrderLine, OrderValues};
+use purchasing::db::suppliers::{self, SupplierValues};
+use purchasing::domain::orders::OrderStatus;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
 use std::str::FromStr;
 use std::time::Duration;
-use tables::{purchase_order_lines, purchase_orders, suppliers};
 use uuid::Uuid;
-
-/// The tables the fixture writes orders straight into (the service keeps its schema to itself).
-mod tables {
-    diesel::table! {
-        suppliers (id) {
-            id -> Uuid,
-            code -> Text,
-            name -> Text,
-            tax_number -> Nullable<Text>,
-            address -> Nullable<Text>,
-            bank_name -> Nullable<Text>,
-            bank_account -> Nullable<Text>,
-            contacts -> Jsonb,
-            currency -> Text,
-            payment_terms -> Text,
-            payment_days -> Int4,
-            rating -> Nullable<Int4>,
-            active -> Bool,
-            search_text -> Text,
-            version -> Int8,
-            created_at -> Timestamptz,
-            updated_at -> Timestamptz,
-        }
-    }
-
-    diesel::table! {
-        purchase_orders (id) {
-            id -> Uuid,
-            number -> Text,
-            supplier_id -> Uuid,
-            request_id -> Nullable<Uuid>,
-            quotation_id -> Nullable<Uuid>,
-            currency -> Text,
-            status -> Text,
-            order_date -> Date,
-            expected_arrival -> Nullable<Date>,
-            payment_terms -> Text,
-            payment_days -> Int4,
-            warehouse_id -> Nullable<Uuid>,
-            note -> Nullable<Text>,
-            net -> Numeric,
-            tax -> Numeric,
-            total -> Numeric,
-            approval_request_id -> Nullable<Uuid>,
-            created_by -> Text,
-            buyer_id -> Nullable<Uuid>,
-            department_id -> Nullable<Uuid>,
-            reminded_at -> Nullable<Timestamptz>,
-            version -> Int8,
-            created_at -> Timestamptz,
-            updated_at -> Timestamptz,
-        }
-    }
-
-    diesel::table! {
-        purchase_order_lines (id) {
-            id -> Uuid,
-            order_id -> Uuid,
-            line_no -> Int4,
-            item_id -> Uuid,
-            request_line_id -> Nullable<Uuid>,
-            description -> Text,
-            unit -> Text,
-            quantity -> Numeric,
-            unit_price -> Numeric,
-            tax_rate -> Numeric,
-            net -> Numeric,
-            tax -> Numeric,
-            total -> Numeric,
-            expected_arrival -> Nullable<Date>,
-            arrived -> Numeric,
-            received -> Numeric,
-            invoiced -> Numeric,
-        }
-    }
-
-    diesel::joinable!(purchase_order_lines -> purchase_orders (order_id));
-    diesel::allow_tables_to_appear_in_same_query!(suppliers, purchase_orders, purchase_order_lines);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -163,23 +85,25 @@ impl Fx {
         let status = status.to_owned();
         let buyer_id = self.buyer_id;
         erp_db::with_conn(&self.svc.pool, move |c| {
-            let supplier_id = Uuid::now_v7();
-            diesel::insert_into(suppliers::table)
-                .values((
-                    suppliers::id.eq(supplier_id),
-                    suppliers::code.eq(format!("NCC-{tag}")),
-                    suppliers::name.eq("Công ty TNHH Thép Hòa Phát"),
-                    suppliers::bank_name.eq(Some("Vietcombank CN Hà Nội")),
-                    suppliers::bank_account.eq(Some("0011004123456")),
-                    suppliers::currency.eq("CNY"),
-                    suppliers::payment_terms.eq("net"),
-                    suppliers::payment_days.eq(30),
-                    suppliers::search_text.eq("cong ty tnhh thep hoa phat"),
-                ))
-                .execute(c)?;
+            let supplier = suppliers::insert(
+                c,
+                &SupplierValues {
+                    code: format!("NCC-{tag}"),
+                    name: "Công ty TNHH Thép Hòa Phát".into(),
+                    tax_number: None,
+                    address: None,
+                    bank_name: Some("Vietcombank CN Hà Nội".into()),
+                    bank_account: Some("0011004123456".into()),
+                    contacts: json!([]),
+                    currency: "CNY".into(),
+                    payment_terms: "net".into(),
+                    payment_days: 30,
+                    rating: None,
+                    search_text: "cong ty tnhh thep hoa phat".into(),
+                },
+            )?;
             let id = Uuid::now_v7();
             let number = format!("PO-T-{tag}");
-            let mut ids = Vec::new();
             let mut rows = Vec::new();
             let (mut net, mut tax) = (Decimal::ZERO, Decimal::ZERO);
             for (i, (q, p, t)) in lines.iter().enumerate() {
@@ -195,49 +119,52 @@ impl Fx {
                 .unwrap();
                 net += totals.net;
                 tax += totals.tax;
-                let line_id = Uuid::now_v7();
-                ids.push(line_id);
-                rows.push((
-                    purchase_order_lines::id.eq(line_id),
-                    purchase_order_lines::order_id.eq(id),
-                    purchase_order_lines::line_no.eq(i32::try_from(i + 1).unwrap()),
-                    purchase_order_lines::item_id.eq(Uuid::now_v7()),
-                    purchase_order_lines::description.eq(format!("Thép tấm SS400 dày {} mm", i + 3)),
-                    purchase_order_lines::unit.eq("kg"),
-                    purchase_order_lines::quantity.eq(*q),
-                    purchase_order_lines::unit_price.eq(*p),
-                    purchase_order_lines::tax_rate.eq(*t),
-                    purchase_order_lines::net.eq(totals.net),
-                    purchase_order_lines::tax.eq(totals.tax),
-                    purchase_order_lines::total.eq(totals.total),
-                ));
+                rows.push(NewOrderLine {
+                    item_id: Uuid::now_v7(),
+                    request_line_id: None,
+                    description: format!("Thép tấm SS400 dày {} mm", i + 3),
+                    unit: "kg".into(),
+                    quantity: *q,
+                    unit_price: *p,
+                    tax_rate: *t,
+                    net: totals.net,
+                    tax: totals.tax,
+                    total: totals.total,
+                    expected_arrival: None,
+                });
             }
-            diesel::insert_into(purchase_orders::table)
-                .values((
-                    purchase_orders::id.eq(id),
-                    purchase_orders::number.eq(&number),
-                    purchase_orders::supplier_id.eq(supplier_id),
-                    purchase_orders::currency.eq("CNY"),
-                    purchase_orders::status.eq(&status),
-                    purchase_orders::order_date.eq(today() - Days::days(20)),
-                    purchase_orders::expected_arrival.eq(expected),
-                    purchase_orders::payment_terms.eq("net"),
-                    purchase_orders::payment_days.eq(30),
-                    purchase_orders::net.eq(net),
-                    purchase_orders::tax.eq(tax),
-                    purchase_orders::total.eq(net + tax),
-                    purchase_orders::created_by.eq(buyer_id.to_string()),
-                    purchase_orders::buyer_id.eq(Some(buyer_id)),
-                ))
-                .execute(c)?;
-            diesel::insert_into(purchase_order_lines::table)
-                .values(rows)
-                .execute(c)?;
+            orders::insert(
+                c,
+                &NewOrder {
+                    id,
+                    number: number.clone(),
+                    request_id: None,
+                    quotation_id: None,
+                    created_by: buyer_id.to_string(),
+                    buyer_id: Some(buyer_id),
+                    department_id: None,
+                },
+                &OrderValues {
+                    supplier_id: supplier.id,
+                    currency: "CNY".into(),
+                    status: OrderStatus::parse(&status)?,
+                    order_date: today() - Days::days(20),
+                    expected_arrival: expected,
+                    payment_terms: "net".into(),
+                    payment_days: 30,
+                    warehouse_id: None,
+                    note: None,
+                    net,
+                    tax,
+                    total: net + tax,
+                },
+                &rows,
+            )?;
             Ok(Po {
                 id,
                 number,
-                supplier_id,
-                lines: ids,
+                supplier_id: supplier.id,
+                lines: orders::lines(c, id)?.into_iter().map(|l| l.id).collect(),
             })
         })
         .await
@@ -249,17 +176,9 @@ impl Fx {
         let (id, lines, received, status) = (po.id, po.lines.clone(), received.to_vec(), status.to_owned());
         erp_db::with_conn(&self.svc.pool, move |c| {
             for (l, r) in lines.iter().zip(&received) {
-                diesel::update(purchase_order_lines::table.find(l))
-                    .set((
-                        purchase_order_lines::arrived.eq(r),
-                        purchase_order_lines::received.eq(r),
-                    ))
-                    .execute(c)?;
+                orders::set_arrived_and_received(c, *l, *r, *r)?;
             }
-            diesel::update(purchase_orders::table.find(id))
-                .set(purchase_orders::status.eq(status))
-                .execute(c)?;
-            Ok(())
+            orders::set_status(c, id, OrderStatus::parse(&status)?)
         })
         .await
         .unwrap();
