@@ -5,16 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Uuid as SqlUuid};
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use erp_approval::{Condition, Decision, Facts, RuleSeed};
-use erp_auth::{CurrentUser, Role, SubjectKind};
-use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
+use erp_auth::{CurrentUser, Role};
 use erp_problem::{AppError, Json};
 use erp_server::{AppContext, ServiceDef};
-use erp_testkit::{TestEnv, TestService};
+use erp_testkit::{TestEnv, TestService, fixtures};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Deserialize;
@@ -250,38 +248,25 @@ impl Staff<'_> {
         manager: Option<Uuid>,
     ) -> User {
         let id = Uuid::now_v7();
-        let code = format!("E{}", &id.simple().to_string()[24..]);
-        let event = EmployeeChanged {
-            employee_id: id,
-            code: code.clone(),
-            name: name.to_owned(),
-            email: None,
-            department: department.map(|d| DepartmentRef {
-                id: d,
-                code: format!("D{}", &d.simple().to_string()[26..]),
-                name: "Phòng Kinh Doanh".into(),
-            }),
-            manager_id: manager,
-            position: None,
-            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            active: true,
-            revision: 1,
-            changed_at: Utc::now(),
-        };
-        erp_db::with_conn(&self.svc.pool, move |c| {
-            erp_directory::apply_employee_changed(c, &event)
-        })
-        .await
-        .unwrap();
-        let user = CurrentUser {
-            id,
-            kind: SubjectKind::Employee,
-            code,
-            name: name.to_owned(),
-            department_id: department,
-            manager_id: manager,
-            roles: roles.to_vec(),
-        };
+        let mut who = fixtures::person(name)
+            .id(id)
+            .code(&format!("E{}", &id.simple().to_string()[24..]))
+            .roles(roles);
+        if let Some(d) = department {
+            who = who.department(d);
+        }
+        if let Some(m) = manager {
+            who = who.manager(m);
+        }
+        let user = who.build();
+        let department_code = department.map(|d| format!("D{}", &d.simple().to_string()[26..]));
+        self.svc
+            .apply_employees(vec![fixtures::employee_changed(
+                &user,
+                department_code.as_deref().unwrap_or_default(),
+                "Phòng Kinh Doanh",
+            )])
+            .await;
         User {
             token: self.env.token_for(&user),
             id,
