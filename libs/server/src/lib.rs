@@ -2,6 +2,7 @@
 //! actix app with its middleware and problem+json extractor errors, the platform endpoints
 //! (`/healthz`, `/readyz`, `/metrics`, OpenAPI and docs, dead letters), and shutdown.
 
+mod headers;
 mod metrics;
 mod platform;
 mod responses;
@@ -270,6 +271,7 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(platform::not_found))
             .wrap(from_fn(check_uri))
+            .wrap(from_fn(headers::security_headers))
             .wrap(from_fn(metrics::track))
             .wrap(from_fn(erp_telemetry::request_tracing))
     })

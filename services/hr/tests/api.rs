@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use uuid::Uuid;
 
+mod grants;
 mod logins;
 
 const ADMIN_CODE: &str = "admin";

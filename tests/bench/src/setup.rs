@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "bench-password-1";
+/// The bench's own general manager: only a general manager grants that role to the run's
+/// approver (docs/security.md), and an hr admin appoints only the company's first one.
+const GENERAL_MANAGER: &str = "BENCH-GD";
 
 pub struct World {
     pub run_id: String,
@@ -42,8 +45,10 @@ pub async fn build(api: &Api, admin_code: &str, admin_password: &str, item_count
         json!({"code": format!("B{run_id}-{code}"), "name": format!("{name} {run_id}"), "department_id": dept,
                "roles": roles, "manager_id": manager, "password": PASSWORD})
     };
+    let general_manager = general_manager(api, admin).await?;
+    let gm = &general_manager;
     let hire = |body: Value| async move {
-        let r = api.post(Svc::Hr, "/api/v1/employees", Some(admin), &body).await?;
+        let r = api.post(Svc::Hr, "/api/v1/employees", Some(gm), &body).await?;
         str_of(&r.expect(201, "create an employee")?, "id")
     };
     // The approver is the seller's manager and also general manager, so every step of any
@@ -215,4 +220,23 @@ where
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The bench's general manager, appointed by the admin on the first run and signed in as on
+/// the later ones.
+async fn general_manager(api: &Api, admin: &str) -> Result<String> {
+    if let Ok(token) = api.login(GENERAL_MANAGER, PASSWORD).await {
+        return Ok(token);
+    }
+    let body = json!({"code": GENERAL_MANAGER, "name": "Giám đốc bench", "roles": ["general_manager"],
+                      "password": PASSWORD});
+    let r = api.post(Svc::Hr, "/api/v1/employees", Some(admin), &body).await?;
+    if r.status == 403 {
+        bail!(
+            "this system already has a general manager who is not the bench's; the bench needs {GENERAL_MANAGER} \
+             (password {PASSWORD}) to hire its approvers"
+        );
+    }
+    r.expect(201, "appoint the bench's general manager")?;
+    api.login(GENERAL_MANAGER, PASSWORD).await
 }

@@ -114,6 +114,8 @@ const OPERATORS: &[Role] = &[GeneralManager, HrAdmin];
 /// libs/approval RULE_EDITORS.
 const RULE_EDITORS: &[Role] = &[GeneralManager];
 const HR_ADMIN: &[Role] = &[HrAdmin];
+/// Who hires and changes people (the governing roles are the general manager's to grant).
+const STAFFING: &[Role] = &[HrAdmin, GeneralManager];
 /// crm SELLERS.
 const SELLERS: &[Role] = &[Sales, SalesManager, VicePresident, GeneralManager];
 /// crm: the roles whose visibility scope is not `Nothing` (domain/visibility.rs).
@@ -249,8 +251,8 @@ const MATRIX: &[Row] = &[
     row(HR, "PUT", "/api/v1/departments/{id}", Roles(HR_ADMIN)),
     row(HR, "GET", "/api/v1/employees", Authenticated),
     row(HR, "GET", "/api/v1/employees/{id}", Authenticated),
-    row(HR, "POST", "/api/v1/employees", Roles(HR_ADMIN)),
-    row(HR, "PUT", "/api/v1/employees/{id}", Roles(HR_ADMIN)),
+    row(HR, "POST", "/api/v1/employees", Roles(STAFFING)),
+    row(HR, "PUT", "/api/v1/employees/{id}", Roles(STAFFING)),
     row(HR, "POST", "/api/v1/employees/{id}/activate", Roles(HR_ADMIN)),
     row(HR, "POST", "/api/v1/employees/{id}/deactivate", Roles(HR_ADMIN)),
     row(HR, "POST", "/api/v1/employees/{id}/password", Roles(HR_ADMIN)),
@@ -623,6 +625,8 @@ struct Outcome {
     path: String,
     caller: Caller,
     resp: Resp,
+    /// The security headers the answer lacks, if any.
+    headers: Option<String>,
 }
 
 async fn send(
@@ -632,7 +636,7 @@ async fn send(
     url: String,
     token: Option<String>,
     body: Option<Value>,
-) -> Resp {
+) -> (Resp, Option<String>) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     let mut req = client.request(method, format!("{base}{url}"));
     if let Some(t) = token {
@@ -643,6 +647,7 @@ async fn send(
     }
     let res = req.send().await.expect("request sent");
     let status = res.status().as_u16();
+    let headers = missing_headers(res.headers());
     let content_type = res
         .headers()
         .get("content-type")
@@ -652,11 +657,32 @@ async fn send(
     let bytes = res.bytes().await.unwrap_or_default();
     let body = serde_json::from_slice(&bytes)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).chars().take(200).collect()));
-    Resp {
-        status,
-        content_type,
-        body,
+    (
+        Resp {
+            status,
+            content_type,
+            body,
+        },
+        headers,
+    )
+}
+
+/// What every response must carry so that a browser never runs what it holds (docs/security.md):
+/// `nosniff` and a Content-Security-Policy that allows no script from anywhere else.
+fn missing_headers(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut missing = Vec::new();
+    if get("x-content-type-options") != "nosniff" {
+        missing.push("X-Content-Type-Options: nosniff");
     }
+    let csp = get("content-security-policy");
+    if !csp.contains("default-src 'none'") && !csp.contains("default-src 'self'") {
+        missing.push("a Content-Security-Policy with default-src 'none' or 'self'");
+    }
+    if !csp.contains("frame-ancestors 'none'") {
+        missing.push("frame-ancestors 'none'");
+    }
+    (!missing.is_empty()).then(|| format!("missing {}", missing.join(", ")))
 }
 
 /// What is wrong with `resp` as the answer to `caller` on a row with `access`, if anything.
@@ -837,7 +863,7 @@ async fn every_operation_refuses_callers_outside_its_roles() {
             calls += 1;
             tasks.spawn(async move {
                 let _permit = gate.acquire_owned().await.unwrap();
-                let resp = send(client, base, method.clone(), url, token, body).await;
+                let (resp, headers) = send(client, base, method.clone(), url, token, body).await;
                 Outcome {
                     row: i,
                     service,
@@ -845,6 +871,7 @@ async fn every_operation_refuses_callers_outside_its_roles() {
                     path,
                     caller,
                     resp,
+                    headers,
                 }
             });
         }
@@ -853,7 +880,7 @@ async fn every_operation_refuses_callers_outside_its_roles() {
     let mut undocumented = Vec::new();
     for (service, base) in &bases {
         for path in UNDOCUMENTED_PUBLIC {
-            let r = send(
+            let (r, headers) = send(
                 env.client.clone(),
                 base.clone(),
                 "GET".into(),
@@ -865,6 +892,9 @@ async fn every_operation_refuses_callers_outside_its_roles() {
             if r.status != 200 {
                 undocumented.push(format!("{service} GET {path} without a token: {}", r.status));
             }
+            if let Some(why) = headers {
+                undocumented.push(format!("{service} GET {path}: {why}"));
+            }
         }
     }
 
@@ -875,7 +905,7 @@ async fn every_operation_refuses_callers_outside_its_roles() {
         let o = done.unwrap();
         per_service.entry(o.service).or_default().insert(o.row);
         *statuses.entry(o.resp.status).or_default() += 1;
-        if let Some(why) = judge(expanded[o.row].1.access, o.caller, &o.resp) {
+        if let Some(why) = judge(expanded[o.row].1.access, o.caller, &o.resp).or(o.headers) {
             failures.push(format!(
                 "{} {} {} as {:?}: {why}; body {}",
                 o.service, o.method, o.path, o.caller, o.resp.body

@@ -27,6 +27,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 const ADMIN: [Role; 1] = [Role::HrAdmin];
+/// Who hires and changes people: hr admins, and the general manager (who alone grants the
+/// governing roles, docs/security.md).
+const STAFFING: [Role; 2] = [Role::HrAdmin, Role::GeneralManager];
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateEmployee {
@@ -205,7 +208,7 @@ async fn create_employee(
     user: CurrentUser,
     body: Json<CreateEmployee>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&ADMIN)?;
+    user.require_any(&STAFFING)?;
     let req = body.into_inner();
     let (code, values) = req.validated()?;
     // Hashed before the transaction: argon2 runs off the async workers without a connection.
@@ -215,7 +218,7 @@ async fn create_employee(
     };
     let meta = ctx.event_meta(&user);
     let row = erp_db::transaction(&ctx.pool, move |c| {
-        app::create(c, &code, &values, password_hash.as_deref(), &meta)
+        app::create(c, &user, &code, &values, password_hash.as_deref(), &meta)
     })
     .await?;
     tracing::info!(employee = %row.id, code = %row.code, "employee created");
@@ -225,6 +228,8 @@ async fn create_employee(
 }
 
 /// Changes an employee (optimistic concurrency by `version`); publishes `hr.employee.changed`.
+/// Nobody changes their own roles; `general_manager`, `vice_president` and `hr_admin` are granted
+/// and withdrawn by a general manager only. A change of roles ends the employee's sessions.
 #[utoipa::path(
     tag = "employees",
     params(("id" = Uuid, Path, description = "employee id")),
@@ -241,12 +246,12 @@ async fn update_employee(
     id: web::Path<Uuid>,
     body: Json<UpdateEmployee>,
 ) -> Result<web::Json<Employee>, AppError> {
-    user.require_any(&ADMIN)?;
+    user.require_any(&STAFFING)?;
     let id = id.into_inner();
     let req = body.into_inner();
     let values = req.validated()?;
     let (meta, version) = (ctx.event_meta(&user), req.version);
-    let row = erp_db::transaction(&ctx.pool, move |c| app::update(c, id, &values, version, &meta)).await?;
+    let row = erp_db::transaction(&ctx.pool, move |c| app::update(c, &user, id, &values, version, &meta)).await?;
     Ok(web::Json(row.into()))
 }
 

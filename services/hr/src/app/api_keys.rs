@@ -1,7 +1,7 @@
 //! API keys for integrators: created with roles, shown once, stored as a digest, revocable.
 
 use crate::db::{self, ApiKeyRow, api_keys::NewApiKey};
-use crate::domain::{credentials, people};
+use crate::domain::{credentials, grants, people};
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use erp_auth::{CurrentUser, Role};
@@ -29,6 +29,7 @@ pub fn list(conn: &mut PgConnection) -> Result<Vec<ApiKeyRow>, AppError> {
 }
 
 pub fn create(conn: &mut PgConnection, actor: &CurrentUser, values: &KeyValues) -> Result<CreatedKey, AppError> {
+    grants::check_key_roles(actor, &values.roles)?;
     let (prefix, secret) = credentials::new_api_key();
     let digest = credentials::digest(&secret);
     let roles = people::role_names(&values.roles);

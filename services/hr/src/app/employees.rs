@@ -3,10 +3,11 @@
 
 use crate::db::employees::{EmployeeChanges, NewEmployee};
 use crate::db::{self, EmployeeRow, Hierarchy};
+use crate::domain::grants;
 use crate::domain::people::{self, EmployeeFields};
 use chrono::Utc;
 use diesel::PgConnection;
-use erp_auth::CurrentUser;
+use erp_auth::{CurrentUser, Role};
 use erp_bus::EventMeta;
 use erp_contracts::hr::{DepartmentRef, EmployeeChanged};
 use erp_db::{Page, Paging};
@@ -81,9 +82,34 @@ fn check_references(conn: &mut PgConnection, employee_id: Uuid, values: &Employe
     v.finish()
 }
 
+/// Checks `actor` may change `target`'s roles from `before` to `after` (domain::grants); the
+/// governance lock makes two appointments of a first general manager take turns.
+fn check_grants(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    target: Uuid,
+    before: &[Role],
+    after: &[Role],
+) -> Result<(), AppError> {
+    let touches_general_manager = before.contains(&Role::GeneralManager) != after.contains(&Role::GeneralManager);
+    let has_general_manager = if touches_general_manager {
+        db::hierarchy::lock(conn, Hierarchy::Governance)?;
+        db::employees::any_active_with_role(conn, Role::GeneralManager.as_str())?
+    } else {
+        true
+    };
+    grants::check_role_change(actor, target, before, after, has_general_manager)
+}
+
+/// The roles stored on a row (names no longer known are dropped).
+fn roles_of(row: &EmployeeRow) -> Vec<Role> {
+    row.roles.iter().filter_map(|r| r.parse().ok()).collect()
+}
+
 /// Creates an employee (with a password hash made by the caller, off the async workers).
 pub fn create(
     conn: &mut PgConnection,
+    actor: &CurrentUser,
     code: &str,
     values: &EmployeeValues,
     password_hash: Option<&str>,
@@ -92,6 +118,7 @@ pub fn create(
     let id = Uuid::now_v7();
     check_references(conn, id, values)?;
     let f = &values.fields;
+    check_grants(conn, actor, id, &[], &f.roles)?;
     let roles = people::role_names(&f.roles);
     let row = db::employees::insert(
         conn,
@@ -113,9 +140,11 @@ pub fn create(
     Ok(row)
 }
 
-/// Changes an employee read at `version` (another version is a 409).
+/// Changes an employee read at `version` (another version is a 409). A change of roles ends
+/// the employee's sessions: no refresh token outlives the roles it was issued for.
 pub fn update(
     conn: &mut PgConnection,
+    actor: &CurrentUser,
     id: Uuid,
     values: &EmployeeValues,
     version: i64,
@@ -132,7 +161,12 @@ pub fn update(
     }
     check_references(conn, id, values)?;
     let f = &values.fields;
+    let before = roles_of(&current);
+    check_grants(conn, actor, id, &before, &f.roles)?;
     let roles = people::role_names(&f.roles);
+    if roles != current.roles {
+        db::tokens::revoke_all_of(conn, id)?;
+    }
     let row = db::employees::update(
         conn,
         id,

@@ -111,6 +111,16 @@ pub fn manager_of(conn: &mut PgConnection, id: Uuid) -> Result<Option<Uuid>, App
         .flatten())
 }
 
+/// Whether an active employee holds `role`.
+pub fn any_active_with_role(conn: &mut PgConnection, role: &str) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        employees::table
+            .filter(employees::active.eq(true))
+            .filter(employees::roles.contains(vec![role])),
+    ))
+    .get_result(conn)?)
+}
+
 pub fn count(conn: &mut PgConnection) -> Result<i64, AppError> {
     Ok(employees::table.count().get_result(conn)?)
 }

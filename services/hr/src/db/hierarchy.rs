@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub enum Hierarchy {
     Managers = 1,
     Departments = 2,
+    /// Who holds the governing roles (appointing the first general manager).
+    Governance = 3,
 }
 
 pub fn lock(conn: &mut PgConnection, which: Hierarchy) -> Result<(), AppError> {
@@ -28,5 +30,6 @@ pub fn would_loop(conn: &mut PgConnection, which: Hierarchy, id: Uuid, new_paren
     crate::domain::hierarchy::creates_cycle(id, Some(new_parent), |x| match which {
         Hierarchy::Managers => employees::manager_of(conn, x),
         Hierarchy::Departments => departments::parent_of(conn, x),
+        Hierarchy::Governance => Ok(None),
     })
 }

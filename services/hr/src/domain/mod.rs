@@ -2,6 +2,7 @@
 //! policy, and the shape of secrets (passwords, refresh tokens, API keys).
 
 pub mod credentials;
+pub mod grants;
 pub mod hierarchy;
 pub mod people;
 pub mod throttle;
