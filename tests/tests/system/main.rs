@@ -7,4 +7,5 @@ mod e2e_procure_to_pay;
 mod faults;
 mod openapi;
 mod order_to_cash;
+mod security_classes;
 mod security_matrix;

@@ -463,7 +463,7 @@ const MATRIX: &[Row] = &[
 /// the docs page. Public.
 const UNDOCUMENTED_PUBLIC: &[&str] = &["/api-docs/openapi.json", "/docs/"];
 
-fn service_defs() -> Vec<erp_server::ServiceDef> {
+pub(crate) fn service_defs() -> Vec<erp_server::ServiceDef> {
     vec![
         hr::service(),
         crm::service(),
