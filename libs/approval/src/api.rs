@@ -5,6 +5,7 @@
 use crate::db::{self, ApprovalDetail, ListFilter};
 use crate::domain::{self, ApprovalRule, RequestStatus};
 use actix_web::{HttpResponse, get, http::header, post, put, web};
+use erp_auth::Access;
 use erp_auth::{CurrentUser, Role};
 use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
@@ -16,6 +17,21 @@ use uuid::Uuid;
 
 /// Who edits the authority matrix.
 pub const RULE_EDITORS: [Role; 1] = [Role::GeneralManager];
+
+/// The engine's doors (docs/security.md): the matrix is read by anyone signed in and edited by
+/// the general manager; the requests are filtered to the ones the caller submitted or may decide.
+pub const DOORS: &[erp_auth::Door] = &[
+    erp_auth::door("GET", "/api/v1/approval-rules", Access::Authenticated),
+    erp_auth::door("POST", "/api/v1/approval-rules", Access::Roles(&RULE_EDITORS)),
+    erp_auth::door("PUT", "/api/v1/approval-rules/{id}", Access::Roles(&RULE_EDITORS)),
+    erp_auth::door(
+        "POST",
+        "/api/v1/approval-rules/{id}/deactivate",
+        Access::Roles(&RULE_EDITORS),
+    ),
+    erp_auth::door("GET", "/api/v1/approvals", Access::Authenticated),
+    erp_auth::door("GET", "/api/v1/approvals/{id}", Access::Authenticated),
+];
 
 /// Mounts the approval endpoints.
 pub fn routes(cfg: &mut ServiceConfig) {

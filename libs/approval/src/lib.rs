@@ -22,7 +22,7 @@ pub mod schema;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
-pub use api::routes;
+pub use api::{DOORS, routes};
 pub use db::{
     ApprovalDetail, ApprovalRequest, ApprovalStep, Decision, RequestRef, Submission, Verdict, decide, decide_with,
     document_history, eligible_approvers, find, history, latest_for_document, list_pending_for, seed_rules, submit,

@@ -1,6 +1,10 @@
 //! Signed access tokens (HS256 JWT) issued by hr and verified locally by every service; the
 //! `CurrentUser` extractor; role checks. 401 and 403 answer as problem+json.
 
+mod access;
+
+pub use access::{Access, Door, door};
+
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use chrono::Utc;
 use erp_problem::AppError;
@@ -252,7 +256,8 @@ impl CurrentUser {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
+/// The bearer token of a request (401 when there is none or the header is malformed).
+pub fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)

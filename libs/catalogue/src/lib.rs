@@ -93,6 +93,13 @@ pub fn items_by_id(conn: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid
         .collect())
 }
 
+/// Who may read the catalogue: anyone signed in (docs/security.md).
+pub const DOORS: &[erp_auth::Door] = &[erp_auth::door(
+    "GET",
+    "/api/v1/catalogue/items",
+    erp_auth::Access::Authenticated,
+)];
+
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_catalogue);
 }

@@ -138,6 +138,16 @@ pub fn manager_chain(conn: &mut PgConnection, id: Uuid) -> Result<Vec<ManagerRef
     .load(conn)?)
 }
 
+/// Who may read the directory: anyone signed in (docs/security.md).
+pub const DOORS: &[erp_auth::Door] = &[
+    erp_auth::door("GET", "/api/v1/directory/employees", erp_auth::Access::Authenticated),
+    erp_auth::door(
+        "GET",
+        "/api/v1/directory/employees/{id}",
+        erp_auth::Access::Authenticated,
+    ),
+];
+
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_employees).service(get_employee);
 }

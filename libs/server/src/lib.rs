@@ -2,6 +2,7 @@
 //! actix app with its middleware and problem+json extractor errors, the platform endpoints
 //! (`/healthz`, `/readyz`, `/metrics`, OpenAPI and docs, dead letters), and shutdown.
 
+mod doors;
 mod headers;
 mod metrics;
 mod platform;
@@ -57,6 +58,9 @@ pub struct ServiceDef {
     /// The service's own migrations; the bus tables are added by the platform.
     pub migrations: fn() -> Vec<EmbeddedMigrations>,
     pub routes: fn(&mut ServiceConfig),
+    /// Who may call each of the service's operations (the platform's are added): enforced
+    /// before any handler and written into the OpenAPI document.
+    pub doors: fn() -> Vec<erp_auth::Door>,
     pub subscriptions: fn() -> Subscriptions,
     pub init: Option<InitFn>,
     pub jobs: &'static [Job],
@@ -101,7 +105,16 @@ pub fn openapi(def: &ServiceDef) -> OpenApi {
         .configure(platform::routes)
         .configure(def.routes)
         .split_for_parts();
-    responses::describe(api)
+    let mut api = responses::describe(api);
+    doors::document(&mut api, &all_doors(def));
+    api
+}
+
+/// The service's doors and the platform's.
+fn all_doors(def: &ServiceDef) -> doors::Doors {
+    let mut all = doors::PLATFORM.to_vec();
+    all.extend((def.doors)());
+    doors::Doors::new(&all)
 }
 
 fn base_document(def: &ServiceDef) -> OpenApi {
@@ -253,6 +266,7 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
         keys: JwtKeys::new(&config.jwt_secret),
     });
     let keys = web::Data::new(JwtKeys::new(&config.jwt_secret));
+    let doors = web::Data::new(all_doors(&def));
     let api = openapi(&def);
     let routes = def.routes;
     let server = HttpServer::new(move || {
@@ -263,6 +277,7 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
             .split_for_parts();
         app.app_data(ctx.clone())
             .app_data(keys.clone())
+            .app_data(doors.clone())
             .app_data(web::JsonConfig::default().error_handler(erp_problem::json_error_handler))
             .app_data(web::PathConfig::default().error_handler(erp_problem::path_error_handler))
             .app_data(web::QueryConfig::default().error_handler(erp_problem::query_error_handler))
@@ -271,6 +286,7 @@ pub async fn start(def: ServiceDef, config: Config, options: StartOptions) -> st
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(platform::not_found))
             .wrap(from_fn(check_uri))
+            .wrap(from_fn(doors::guard))
             .wrap(from_fn(headers::security_headers))
             .wrap(from_fn(metrics::track))
             .wrap(from_fn(erp_telemetry::request_tracing))

@@ -103,6 +103,7 @@ fn probe() -> ServiceDef {
         description: "bus test probe",
         migrations: || vec![PROBE_MIGRATIONS],
         routes: probe_routes,
+        doors: Vec::new,
         subscriptions: probe_subscriptions,
         init: None,
         jobs: &[],

@@ -21,6 +21,7 @@ pub fn service() -> ServiceDef {
         description: "Chart of accounts, journal, receivables and payables, invoices, payments and reports.",
         migrations: || vec![erp_directory::MIGRATIONS, db::MIGRATIONS],
         routes: api::routes,
+        doors: api::doors::doors,
         subscriptions: events::subscriptions,
         init: Some(seed),
         jobs: &[],

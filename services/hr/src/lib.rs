@@ -18,6 +18,7 @@ pub fn service() -> ServiceDef {
         description: "Employees, departments, roles, login and tokens, API keys for integrators.",
         migrations: || vec![db::MIGRATIONS],
         routes: api::routes,
+        doors: api::doors::doors,
         subscriptions: events::subscriptions,
         init: Some(app::bootstrap::admin),
         jobs: &[],

@@ -12,6 +12,7 @@ pub fn service() -> ServiceDef {
         name: NAME,
         description: "BOMs, production requests and orders, material requisitions, progress, QC and piece-rate wages.",
         migrations: || vec![erp_directory::MIGRATIONS],
+        doors: || erp_directory::DOORS.to_vec(),
         routes: erp_directory::routes,
         subscriptions: erp_directory::subscriptions,
         init: None,

@@ -33,6 +33,7 @@ pub fn service() -> ServiceDef {
             ]
         },
         routes: api::routes,
+        doors: api::doors::doors,
         subscriptions: events::subscriptions,
         init: Some(app::approvals::seed_authority_matrix),
         jobs: JOBS,

@@ -18,6 +18,7 @@ pub fn service() -> ServiceDef {
         description: "Items, warehouses, stock balances and the stock ledger, inbound and outbound notes, transfers, adjustments and stock counts.",
         migrations: || vec![erp_directory::MIGRATIONS, erp_approval::MIGRATIONS, db::MIGRATIONS],
         routes: api::routes,
+        doors: api::doors::doors,
         subscriptions: events::subscriptions,
         init: Some(seed_authority_matrix),
         jobs: &[],

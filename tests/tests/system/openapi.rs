@@ -54,6 +54,12 @@ fn every_operation_documents_its_errors_and_every_path_is_versioned() {
             );
             for (method, op) in item.as_object().unwrap() {
                 let operation_id = op["operationId"].as_str().unwrap().to_owned();
+                let door = op["x-access"]["kind"].as_str().unwrap_or("missing");
+                assert!(
+                    ["public", "authenticated", "approver", "roles"].contains(&door),
+                    "{} {method} {path} has no door (x-access {door}): add it to the service's doors",
+                    def.name
+                );
                 assert!(
                     operation_ids.insert(operation_id.clone()),
                     "{}: operationId {operation_id} twice",

@@ -70,6 +70,21 @@ impl Access {
         }
     }
 
+    /// What the OpenAPI document must say of this door (`x-access`: kind and roles).
+    fn documented(self) -> (String, Vec<String>) {
+        let names = |r: &[Role]| {
+            let mut n: Vec<String> = r.iter().map(|r| r.as_str().to_owned()).collect();
+            n.sort();
+            n
+        };
+        match self {
+            Access::Public => ("public".into(), vec![]),
+            Access::Authenticated => ("authenticated".into(), vec![]),
+            Access::Approver => ("approver".into(), vec![]),
+            Access::Roles(r) | Access::Hidden(r) => ("roles".into(), names(r)),
+        }
+    }
+
     fn denied_text(self) -> &'static str {
         match self {
             Access::Public | Access::Authenticated | Access::Approver => "—",
@@ -481,6 +496,8 @@ struct Operation {
     path: String,
     /// Documented without a security requirement (`security: [{}]`).
     open: bool,
+    /// The door the document states (`x-access`): its kind and roles.
+    access: (String, Vec<String>),
     /// The concrete path with its parameters filled in.
     url: String,
     body: Option<Value>,
@@ -520,11 +537,17 @@ fn operations(def: &erp_server::ServiceDef) -> Vec<Operation> {
             let body = op["requestBody"]["content"]["application/json"]["schema"]
                 .as_object()
                 .map(|s| example(&doc, &Value::Object(s.clone()), 0));
+            let roles = op["x-access"]["roles"].as_array().into_iter().flatten();
             ops.push(Operation {
                 service: def.name,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 open,
+                access: (op["x-access"]["kind"].as_str().unwrap_or("missing").to_owned(), {
+                    let mut r: Vec<String> = roles.filter_map(Value::as_str).map(str::to_owned).collect();
+                    r.sort();
+                    r
+                }),
                 url,
                 body,
             });
@@ -788,6 +811,13 @@ async fn every_operation_refuses_callers_outside_its_roles() {
                     r.path,
                     r.access.describe(),
                     if op.open { "public" } else { "secured" }
+                )),
+                Some(op) if op.access != r.access.documented() => problems.push(format!(
+                    "{service} {} {}: the matrix says {:?}, the document's door {:?}",
+                    r.method,
+                    r.path,
+                    r.access.documented(),
+                    op.access
                 )),
                 Some(_) => {}
             }

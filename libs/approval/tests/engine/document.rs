@@ -195,6 +195,7 @@ fn service() -> ServiceDef {
             ]
         },
         routes,
+        doors: Vec::new,
         subscriptions: erp_directory::subscriptions,
         init: None,
         jobs: &[],

@@ -223,6 +223,7 @@ pub(crate) fn test_service() -> ServiceDef {
         description: "approval test service",
         migrations: || vec![erp_directory::MIGRATIONS, erp_approval::MIGRATIONS, TEST_MIGRATIONS],
         routes: test_routes,
+        doors: Vec::new,
         subscriptions: erp_directory::subscriptions,
         init: None,
         jobs: &[],

@@ -4,6 +4,7 @@ mod activities;
 mod catalogue;
 mod changes;
 mod customers;
+pub mod doors;
 mod leads;
 mod opportunities;
 mod orders;

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod direct;
+pub mod doors;
 mod invoices;
 mod journal;
 mod payments;

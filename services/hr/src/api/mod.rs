@@ -4,6 +4,7 @@
 mod api_keys;
 mod auth;
 mod departments;
+pub mod doors;
 mod employees;
 mod hashing;
 

@@ -2,6 +2,7 @@
 //! transaction and map the result into the response types declared here.
 
 mod arrivals;
+pub mod doors;
 mod invoices;
 mod orders;
 mod payments;

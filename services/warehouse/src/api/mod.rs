@@ -2,6 +2,7 @@
 //! one transaction and map the result into the response types declared here.
 
 mod counts;
+pub mod doors;
 mod inbound;
 mod items;
 mod outbound;

@@ -117,3 +117,21 @@ async fn only_hs256_tokens_signed_with_the_secret_and_unexpired_pass() {
     );
     assert!(failures.is_empty(), "forged tokens accepted:\n{}", failures.join("\n"));
 }
+
+/// The door is checked before anything of the request is read: a caller outside the roles gets
+/// 403 even for a body that would not parse, so validation answers tell it nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_door_refuses_before_the_body_is_read() {
+    let sys = System::start().await;
+    let keeper = sys.env.token(&[Role::WarehouseKeeper]);
+    let crm = sys.svc("crm");
+    let r = crm
+        .post("/api/v1/quotations", Some(&keeper), &json!({"not": "a quotation"}))
+        .await;
+    r.assert_problem(403);
+    let seller = sys.env.token(&[Role::Sales]);
+    let r = crm
+        .post("/api/v1/quotations", Some(&seller), &json!({"not": "a quotation"}))
+        .await;
+    r.assert_problem(422);
+}
