@@ -151,6 +151,50 @@ pub fn withdraw_pending_of(
     Ok(true)
 }
 
+/// The comment of the step that decided the document's latest request, for documents that keep
+/// it on themselves as well.
+pub fn decision_comment(
+    conn: &mut diesel::PgConnection,
+    document_type: &str,
+    id: Uuid,
+) -> Result<Option<String>, AppError> {
+    let latest = db::latest_for_document(conn, document_type, id)?;
+    Ok(latest
+        .into_iter()
+        .flat_map(|d| d.steps)
+        .filter(|s| s.decided_at.is_some())
+        .max_by_key(|s| s.decided_at)
+        .and_then(|s| s.comment))
+}
+
+/// A pending document recorded before its type went through the engine has no request: it is
+/// submitted now, on behalf of `recorded_by` (the actor string it keeps). Returns whether a
+/// request waits for a decision (not when no rule applied and it was approved at once).
+pub fn submit_if_never_submitted<D: Approvable>(
+    conn: &mut diesel::PgConnection,
+    document: &D,
+    recorded_by: &str,
+    meta: &EventMeta,
+) -> Result<bool, AppError> {
+    if !document.is_pending() || db::latest_for_document(conn, D::DOCUMENT_TYPE, document.id())?.is_some() {
+        return Ok(true);
+    }
+    let (kind, id) = match recorded_by.strip_prefix("api-key:") {
+        Some(id) => (erp_auth::SubjectKind::ApiKey, id),
+        None => (erp_auth::SubjectKind::Employee, recorded_by),
+    };
+    let recorder = CurrentUser {
+        id: Uuid::parse_str(id).map_err(AppError::internal)?,
+        kind,
+        code: String::new(),
+        name: recorded_by.to_owned(),
+        department_id: None,
+        manager_id: None,
+        roles: Vec::new(),
+    };
+    Ok(!submit_document(conn, document, &recorder, meta)?.auto_approved)
+}
+
 /// The body of an approve or reject call.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct Comment {

@@ -28,7 +28,10 @@ pub use db::{
     document_history, eligible_approvers, find, history, latest_for_document, list_pending_for, seed_rules, submit,
     withdraw,
 };
-pub use document::{Approvable, Comment, decide_document, submit_document, withdraw_pending, withdraw_pending_of};
+pub use document::{
+    Approvable, Comment, decide_document, decision_comment, submit_document, submit_if_never_submitted,
+    withdraw_pending, withdraw_pending_of,
+};
 pub use domain::{
     ApprovalRule, Condition, Facts, PlannedStep, RequestAction, RequestStatus, RuleSeed, StepDecision, StepQuorum,
     evaluate,

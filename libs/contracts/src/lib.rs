@@ -213,6 +213,7 @@ pub const APPROVAL_EVENTS: &[(&str, &str, &str)] = &[
         "warehouse.approval.requested",
         "warehouse.approval.decided",
     ),
+    ("finance", "finance.approval.requested", "finance.approval.decided"),
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! aging, profit and loss, gross margin and VAT reports.
 
 pub mod api;
+pub mod app;
 pub mod db;
 pub mod domain;
 pub mod events;
@@ -19,16 +20,11 @@ pub fn service() -> ServiceDef {
     ServiceDef {
         name: NAME,
         description: "Chart of accounts, journal, receivables and payables, invoices, payments and reports.",
-        migrations: || vec![erp_directory::MIGRATIONS, db::MIGRATIONS],
+        migrations: || vec![erp_directory::MIGRATIONS, erp_approval::MIGRATIONS, db::MIGRATIONS],
         routes: api::routes,
         doors: api::doors::doors,
         subscriptions: events::subscriptions,
-        init: Some(seed),
+        init: Some(app::approvals::seed),
         jobs: &[],
     }
-}
-
-/// First start: the chart of accounts and the book currency.
-fn seed(conn: &mut diesel::PgConnection, _config: &erp_config::Config) -> Result<(), erp_problem::AppError> {
-    db::seed(conn)
 }

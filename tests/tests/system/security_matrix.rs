@@ -114,7 +114,7 @@ const fn row(services: &'static [&'static str], method: &'static str, path: &'st
 // Which services carry a shared group of endpoints.
 const EVERY: &[&str] = &["hr", "crm", "purchasing", "warehouse", "production", "finance"];
 const WITH_DIRECTORY: &[&str] = &["crm", "purchasing", "warehouse", "production", "finance"];
-const WITH_APPROVALS: &[&str] = &["crm", "purchasing", "warehouse"];
+const WITH_APPROVALS: &[&str] = &["crm", "purchasing", "warehouse", "finance"];
 const WITH_CATALOGUE: &[&str] = &["crm", "purchasing"];
 const HR: &[&str] = &["hr"];
 const CRM: &[&str] = &["crm"];
@@ -455,8 +455,8 @@ const MATRIX: &[Row] = &[
     row(FIN, "GET", "/api/v1/direct-entries", Roles(BOOK_READERS)),
     row(FIN, "GET", "/api/v1/direct-entries/{id}", Roles(BOOK_READERS)),
     row(FIN, "POST", "/api/v1/direct-entries", Roles(MONEY_RECORDERS)),
-    row(FIN, "POST", "/api/v1/direct-entries/{id}/approve", Roles(FINANCE_MANAGER)),
-    row(FIN, "POST", "/api/v1/direct-entries/{id}/reject", Roles(FINANCE_MANAGER)),
+    row(FIN, "POST", "/api/v1/direct-entries/{id}/approve", Approver),
+    row(FIN, "POST", "/api/v1/direct-entries/{id}/reject", Approver),
     row(FIN, "GET", "/api/v1/payments", Roles(BOOK_READERS)),
     row(FIN, "GET", "/api/v1/payments/{id}", Roles(BOOK_READERS)),
     row(FIN, "POST", "/api/v1/payments/{id}/pay", Roles(FINANCE_MANAGER)),

@@ -2,7 +2,7 @@
 //! outside them before any handler runs, and the OpenAPI document states them, from this
 //! one table.
 
-use erp_auth::Access::Roles;
+use erp_auth::Access::{Approver, Roles};
 use erp_auth::{Door, Role, door};
 
 const BOOK_READERS: &[Role] = &[Role::Cashier, Role::FinanceManager, Role::GeneralManager];
@@ -23,8 +23,8 @@ const OWN: &[Door] = &[
     door("GET", "/api/v1/direct-entries", Roles(BOOK_READERS)),
     door("GET", "/api/v1/direct-entries/{id}", Roles(BOOK_READERS)),
     door("POST", "/api/v1/direct-entries", Roles(MONEY_RECORDERS)),
-    door("POST", "/api/v1/direct-entries/{id}/approve", Roles(FINANCE_MANAGER)),
-    door("POST", "/api/v1/direct-entries/{id}/reject", Roles(FINANCE_MANAGER)),
+    door("POST", "/api/v1/direct-entries/{id}/approve", Approver),
+    door("POST", "/api/v1/direct-entries/{id}/reject", Approver),
     door("GET", "/api/v1/payments", Roles(BOOK_READERS)),
     door("GET", "/api/v1/payments/{id}", Roles(BOOK_READERS)),
     door("POST", "/api/v1/payments/{id}/pay", Roles(FINANCE_MANAGER)),
@@ -44,5 +44,5 @@ const OWN: &[Door] = &[
 
 /// The service's doors, with those of the shared endpoints it serves.
 pub fn doors() -> Vec<Door> {
-    [erp_directory::DOORS, OWN].concat()
+    [erp_directory::DOORS, erp_approval::DOORS, OWN].concat()
 }

@@ -3,8 +3,9 @@
 //! VAT output against input for a period.
 
 use super::READERS;
-use crate::db::ledger::{self, TrialBalanceRow};
-use crate::db::reports::{self as report, AgingReport, GrossMargin, GroupBy, ProfitAndLoss, VatReport};
+use crate::app::reports as app;
+use crate::db::ledger::TrialBalanceRow;
+use crate::db::reports::{AgingReport, GrossMargin, GroupBy, ProfitAndLoss, VatReport};
 use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate};
 use erp_auth::CurrentUser;
@@ -86,7 +87,7 @@ async fn trial_balance(
     let to = q.to.unwrap_or(NaiveDate::MAX);
     let from = from.max(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(from));
     let to = to.min(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(to));
-    let accounts = erp_db::with_conn(&ctx.pool, move |c| ledger::trial_balance(c, currency, from, to)).await?;
+    let accounts = erp_db::with_conn(&ctx.pool, move |c| app::trial_balance(c, currency, from, to)).await?;
     let total_debit = accounts.iter().map(|r| r.debit).sum();
     let total_credit = accounts.iter().map(|r| r.credit).sum();
     Ok(web::Json(TrialBalance {
@@ -121,14 +122,6 @@ pub struct PeriodQuery {
     pub currency: Option<String>,
     /// Gross margin only: `order` (default), `customer` or `salesperson`.
     pub group_by: Option<String>,
-}
-
-/// The currency asked for, or (when absent) the book currency.
-fn currency_or_book(conn: &mut diesel::PgConnection, code: Option<&str>) -> Result<Currency, AppError> {
-    match code {
-        Some(c) => Currency::parse(c).map_err(|e| AppError::validation("currency", e.to_string())),
-        None => crate::db::book_currency(conn),
-    }
 }
 
 fn group_by(text: Option<&str>, allowed: &[GroupBy], default: GroupBy) -> Result<GroupBy, AppError> {
@@ -179,8 +172,7 @@ async fn receivables_aging(
     )?;
     let as_of = q.as_of.unwrap_or_else(erp_calendar::today);
     let report = erp_db::with_conn(&ctx.pool, move |c| {
-        let currency = currency_or_book(c, q.currency.as_deref())?;
-        report::receivables_aging(c, currency, as_of, by)
+        app::receivables_aging(c, q.currency.as_deref(), as_of, by)
     })
     .await?;
     Ok(web::Json(report))
@@ -205,11 +197,7 @@ async fn payables_aging(
     let q = query.into_inner();
     group_by(q.group_by.as_deref(), &[GroupBy::Supplier], GroupBy::Supplier)?;
     let as_of = q.as_of.unwrap_or_else(erp_calendar::today);
-    let report = erp_db::with_conn(&ctx.pool, move |c| {
-        let currency = currency_or_book(c, q.currency.as_deref())?;
-        report::payables_aging(c, currency, as_of)
-    })
-    .await?;
+    let report = erp_db::with_conn(&ctx.pool, move |c| app::payables_aging(c, q.currency.as_deref(), as_of)).await?;
     Ok(web::Json(report))
 }
 
@@ -231,8 +219,7 @@ async fn profit_and_loss(
     let q = query.into_inner();
     let (from, to) = period(&q)?;
     let report = erp_db::with_conn(&ctx.pool, move |c| {
-        let currency = currency_or_book(c, q.currency.as_deref())?;
-        report::profit_and_loss(c, currency, from, to)
+        app::profit_and_loss(c, q.currency.as_deref(), from, to)
     })
     .await?;
     Ok(web::Json(report))
@@ -261,9 +248,7 @@ async fn gross_margin(
         GroupBy::Order,
     )?;
     let report = erp_db::with_conn(&ctx.pool, move |c| {
-        let currency = currency_or_book(c, q.currency.as_deref())?;
-        let book = crate::db::book_currency(c)?;
-        report::gross_margin(c, currency, book, from, to, by)
+        app::gross_margin(c, q.currency.as_deref(), from, to, by)
     })
     .await?;
     Ok(web::Json(report))
@@ -290,10 +275,6 @@ async fn vat(
     if q.group_by.is_some() {
         return Err(AppError::validation("group_by", "is not used by the VAT report"));
     }
-    let report = erp_db::with_conn(&ctx.pool, move |c| {
-        let currency = currency_or_book(c, q.currency.as_deref())?;
-        report::vat(c, currency, from, to)
-    })
-    .await?;
+    let report = erp_db::with_conn(&ctx.pool, move |c| app::vat(c, q.currency.as_deref(), from, to)).await?;
     Ok(web::Json(report))
 }

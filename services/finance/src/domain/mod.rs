@@ -6,5 +6,6 @@ pub mod aging;
 pub mod chart;
 pub mod entry;
 pub mod invoice;
+pub mod states;
 
 pub use entry::EntryLine;

@@ -11,7 +11,6 @@ use erp_contracts::warehouse::{InboundConfirmed, IssuedLine, OutboundConfirmed, 
 use erp_money::Currency;
 use erp_testkit::{TestEnv, TestService};
 use erp_testkit::{assert_status, dec};
-use finance::db::schema::{journal_entries, journal_lines, ledger_settings};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -50,8 +49,9 @@ pub async fn fixture() -> Fx {
 
 pub async fn set_book_currency(svc: &TestService, c: Currency) {
     erp_db::with_conn(&svc.pool, move |conn| {
-        diesel::update(ledger_settings::table)
-            .set(ledger_settings::book_currency.eq(c.code()))
+        // The service keeps its schema to itself; the test writes the setting as SQL.
+        diesel::sql_query("UPDATE ledger_settings SET book_currency = $1")
+            .bind::<diesel::sql_types::Text, _>(c.code())
             .execute(conn)?;
         Ok(())
     })
@@ -59,9 +59,29 @@ pub async fn set_book_currency(svc: &TestService, c: Currency) {
     .unwrap();
 }
 
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct LineSums {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    entry_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Numeric)]
+    debit: Decimal,
+    #[diesel(sql_type = diesel::sql_types::Numeric)]
+    credit: Decimal,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    currency: String,
+}
+
 pub async fn entry_count(svc: &TestService) -> i64 {
     erp_db::with_conn(&svc.pool, |c| {
-        Ok(journal_entries::table.count().get_result::<i64>(c)?)
+        Ok(diesel::sql_query("SELECT count(*) AS n FROM journal_entries")
+            .get_result::<Count>(c)?
+            .n)
     })
     .await
     .unwrap()
@@ -112,18 +132,12 @@ pub fn bal(b: &BTreeMap<String, Decimal>, code: &str) -> Decimal {
 
 /// Every entry balances per currency at the currency's scale.
 pub async fn assert_every_entry_balances(svc: &TestService) {
-    let lines: Vec<(Uuid, Decimal, Decimal, String)> = erp_db::with_conn(&svc.pool, |c| {
-        Ok(journal_lines::table
-            .select((
-                journal_lines::entry_id,
-                journal_lines::debit,
-                journal_lines::credit,
-                journal_lines::currency,
-            ))
-            .load(c)?)
+    let lines: Vec<LineSums> = erp_db::with_conn(&svc.pool, |c| {
+        Ok(diesel::sql_query("SELECT entry_id, debit, credit, currency FROM journal_lines").load(c)?)
     })
     .await
     .unwrap();
+    let lines = lines.into_iter().map(|l| (l.entry_id, l.debit, l.credit, l.currency));
     let mut sums: HashMap<(Uuid, String), Decimal> = HashMap::new();
     for (e, d, c, cur) in lines {
         let scale = Currency::parse(&cur).unwrap().scale();

@@ -10,7 +10,7 @@ use crate::domain::fulfilment::{ReceiptAction, ReceiptStatus};
 use crate::domain::visibility::Scope;
 use diesel::PgConnection;
 use erp_approval::{Approvable, Condition, Facts, RuleSeed, Submission};
-use erp_auth::{CurrentUser, Role, SubjectKind};
+use erp_auth::{CurrentUser, Role};
 use erp_bus::EventMeta;
 use erp_contracts::crm::ReceiptConfirmed;
 use erp_problem::AppError;
@@ -110,38 +110,15 @@ impl Approvable for Receipt {
 
 /// The comment of the step that decided the receipt's request (kept on the receipt as well).
 fn decision_comment(c: &mut PgConnection, id: Uuid) -> Result<Option<String>, AppError> {
-    let latest = erp_approval::latest_for_document(c, DOCUMENT_TYPE, id)?;
-    Ok(latest
-        .into_iter()
-        .flat_map(|d| d.steps)
-        .filter(|s| s.decided_at.is_some())
-        .max_by_key(|s| s.decided_at)
-        .and_then(|s| s.comment))
+    erp_approval::decision_comment(c, DOCUMENT_TYPE, id)
 }
 
 /// A receipt recorded before receipts were approval requests has none: it is submitted now,
-/// on behalf of whoever recorded it. Returns whether a request waits for a decision (not when
-/// no rule applied and the receipt was confirmed at once).
+/// on behalf of whoever recorded it. Returns whether a request waits for a decision.
 pub(super) fn submit_if_never_submitted(
     c: &mut PgConnection,
     receipt: &Receipt,
     meta: &EventMeta,
 ) -> Result<bool, AppError> {
-    if !receipt.is_pending() || erp_approval::latest_for_document(c, DOCUMENT_TYPE, receipt.id)?.is_some() {
-        return Ok(true);
-    }
-    let (kind, id) = match receipt.recorded_by.strip_prefix("api-key:") {
-        Some(id) => (SubjectKind::ApiKey, id),
-        None => (SubjectKind::Employee, receipt.recorded_by.as_str()),
-    };
-    let recorder = CurrentUser {
-        id: Uuid::parse_str(id).map_err(AppError::internal)?,
-        kind,
-        code: String::new(),
-        name: receipt.recorded_by.clone(),
-        department_id: None,
-        manager_id: None,
-        roles: Vec::new(),
-    };
-    Ok(!erp_approval::submit_document(c, receipt, &recorder, meta)?.auto_approved)
+    erp_approval::submit_if_never_submitted(c, receipt, &receipt.recorded_by, meta)
 }

@@ -1,16 +1,16 @@
 //! Sales invoices: issued by finance for what customers signed for and was not invoiced yet;
 //! the sales orders as finance knows them (ordered, delivered, invoiced per line).
 
-use super::{FINANCE, READERS, clean};
-use crate::db::sales::{self, InvoiceFilter, IssueRequest, SalesInvoice, SalesOrderView};
+mod types;
+
+use super::{FINANCE, READERS};
+use crate::app::invoices::{self as app, IssueInvoiceInput};
+use crate::db::sales::InvoiceFilter;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::NaiveDate;
 use erp_auth::CurrentUser;
-use erp_problem::{AppError, Json, Problem, Validator};
+use erp_problem::{AppError, Json, Problem};
 use erp_server::AppContext;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use types::{InvoicePage, InvoiceQuery, SalesInvoice, SalesOrderDetail};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -19,43 +19,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_invoice)
         .service(issue_invoice)
         .service(get_sales_order);
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct InvoiceLineInput {
-    pub order_line_id: Uuid,
-    #[schema(value_type = String, example = "2")]
-    pub quantity: Decimal,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct IssueInvoiceInput {
-    pub order_id: Uuid,
-    /// Today when absent; never in the future.
-    pub issue_date: Option<NaiveDate>,
-    /// What to invoice; when absent, everything delivered and not invoiced yet.
-    pub lines: Option<Vec<InvoiceLineInput>>,
-    pub memo: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct InvoiceQuery {
-    pub order_id: Option<Uuid>,
-    pub customer_id: Option<Uuid>,
-    /// First issue date included.
-    pub from: Option<NaiveDate>,
-    /// Last issue date included.
-    pub to: Option<NaiveDate>,
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvoicePage {
-    pub items: Vec<SalesInvoice>,
-    pub next_cursor: Option<String>,
 }
 
 /// Issues a sales invoice for delivered quantities of a sales order (no more than delivered
@@ -79,25 +42,9 @@ async fn issue_invoice(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&FINANCE)?;
     let input = body.into_inner();
-    let today = erp_calendar::today();
-    let issue_date = input.issue_date.unwrap_or(today);
-    let memo = clean(input.memo.as_deref());
-    let mut v = Validator::new();
-    v.check(issue_date <= today, "issue_date", "must not be in the future");
-    v.optional_text("memo", memo.as_deref(), 500);
-    v.finish()?;
-    let req = IssueRequest {
-        order_id: input.order_id,
-        issue_date,
-        lines: input
-            .lines
-            .map(|ls| ls.into_iter().map(|l| (l.order_line_id, l.quantity)).collect()),
-        memo,
-    };
     let meta = ctx.event_meta(&user);
-    let actor = user.actor();
-    let invoice = erp_db::transaction(&ctx.pool, move |c| sales::issue(c, &req, &actor, &meta)).await?;
-    Ok(HttpResponse::Created().json(invoice))
+    let invoice = erp_db::transaction(&ctx.pool, move |c| app::issue(c, &user, &input, &meta)).await?;
+    Ok(HttpResponse::Created().json(SalesInvoice::from(invoice)))
 }
 
 #[utoipa::path(
@@ -115,11 +62,6 @@ async fn list_invoices(
 ) -> Result<web::Json<InvoicePage>, AppError> {
     user.require_any(&READERS)?;
     let q = query.into_inner();
-    if let (Some(f), Some(t)) = (q.from, q.to)
-        && f > t
-    {
-        return Err(AppError::validation("to", "must not be before from"));
-    }
     let limit = erp_db::page_limit(q.limit);
     let filter = InvoiceFilter {
         order_id: q.order_id,
@@ -127,11 +69,12 @@ async fn list_invoices(
         from: q.from,
         to: q.to,
     };
-    let (items, next_cursor) = erp_db::with_conn(&ctx.pool, move |c| {
-        sales::list_invoices(c, &filter, q.cursor.as_deref(), limit)
-    })
-    .await?;
-    Ok(web::Json(InvoicePage { items, next_cursor }))
+    let (items, next_cursor) =
+        erp_db::with_conn(&ctx.pool, move |c| app::list(c, &filter, q.cursor.as_deref(), limit)).await?;
+    Ok(web::Json(InvoicePage {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -149,10 +92,8 @@ async fn get_invoice(
 ) -> Result<web::Json<SalesInvoice>, AppError> {
     user.require_any(&READERS)?;
     let id = id.into_inner();
-    let invoice = erp_db::with_conn(&ctx.pool, move |c| sales::find_invoice(c, id))
-        .await?
-        .ok_or_else(|| AppError::not_found("sales invoice"))?;
-    Ok(web::Json(invoice))
+    let invoice = erp_db::with_conn(&ctx.pool, move |c| app::get(c, id)).await?;
+    Ok(web::Json(invoice.into()))
 }
 
 /// A sales order as finance knows it: per line ordered, delivered and invoiced, so the
@@ -161,7 +102,7 @@ async fn get_invoice(
     tag = "sales invoices",
     params(("id" = Uuid, Path, description = "crm's sales order id")),
     responses(
-        (status = 200, body = SalesOrderView),
+        (status = 200, body = SalesOrderDetail),
     )
 )]
 #[get("/api/v1/sales-orders/{id}")]
@@ -169,11 +110,9 @@ async fn get_sales_order(
     ctx: web::Data<AppContext>,
     user: CurrentUser,
     id: web::Path<Uuid>,
-) -> Result<web::Json<SalesOrderView>, AppError> {
+) -> Result<web::Json<SalesOrderDetail>, AppError> {
     user.require_any(&READERS)?;
     let id = id.into_inner();
-    let order = erp_db::with_conn(&ctx.pool, move |c| sales::find_order(c, id))
-        .await?
-        .ok_or_else(|| AppError::not_found("sales order"))?;
-    Ok(web::Json(order))
+    let order = erp_db::with_conn(&ctx.pool, move |c| app::order(c, id)).await?;
+    Ok(web::Json(order.into()))
 }

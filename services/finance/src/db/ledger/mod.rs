@@ -3,18 +3,26 @@
 //! reversal per entry) and writes it with its lines in the caller's transaction. The journal
 //! tables refuse UPDATE and DELETE (a trigger), so a posted entry stays as it was posted.
 
-use super::schema::{accounts, journal_entries, journal_lines, periods};
-use super::{EntryRow, JournalEntry, JournalLine};
+mod periods;
+mod read;
+mod trial;
+
+pub use periods::close_period;
+pub use read::{EntryFilter, EntryView, JournalLineRow, find_entry, lines_of, list_entries, with_lines};
+pub use trial::{TrialBalanceRow, trial_balance};
+
+use super::EntryRow;
+use super::schema::{accounts, journal_entries, journal_lines, periods as period_table};
 use crate::domain::entry::{self, EntryLine};
-use chrono::{Datelike, NaiveDate, Utc};
+use crate::domain::states::PeriodStatus;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use diesel::sql_types::{Date, Numeric, Text};
+use diesel::sql_types::Text;
 use erp_money::Currency;
 use erp_problem::{AppError, FieldError};
+use read::reversed_by;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use std::collections::HashMap;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The party a line is about.
@@ -142,16 +150,16 @@ pub fn posted_for_event(conn: &mut PgConnection, event_id: Uuid) -> Result<bool,
 
 /// Whether `period` is closed (a period never posted into is open).
 pub fn is_closed(conn: &mut PgConnection, period: &str) -> Result<bool, AppError> {
-    Ok(periods::table
+    Ok(period_table::table
         .find(period)
-        .select(periods::status)
-        .first::<String>(conn)
+        .select(period_table::status)
+        .first::<PeriodStatus>(conn)
         .optional()?
-        .is_some_and(|s| s == "closed"))
+        .is_some_and(|s| s == PeriodStatus::Closed))
 }
 
 /// Posts `entry`: the only way journal entries are written.
-pub fn post(conn: &mut PgConnection, entry: NewEntry, meta: &PostMeta) -> Result<JournalEntry, AppError> {
+pub fn post(conn: &mut PgConnection, entry: NewEntry, meta: &PostMeta) -> Result<EntryView, AppError> {
     let name = match &entry.source.number {
         Some(n) => format!("\"{}\" ({} {})", entry.memo, entry.source.kind, n),
         None => format!("\"{}\" ({})", entry.memo, entry.source.kind),
@@ -202,17 +210,17 @@ pub fn post(conn: &mut PgConnection, entry: NewEntry, meta: &PostMeta) -> Result
         });
     }
     let period = period_of(entry.date);
-    diesel::insert_into(periods::table)
-        .values(periods::period.eq(&period))
+    diesel::insert_into(period_table::table)
+        .values(period_table::period.eq(&period))
         .on_conflict_do_nothing()
         .execute(conn)?;
     // Shared: postings into one period run side by side, closing it waits for them.
-    let status: String = periods::table
+    let status: PeriodStatus = period_table::table
         .find(&period)
-        .select(periods::status)
+        .select(period_table::status)
         .for_share()
         .first(conn)?;
-    if status == "closed" {
+    if status == PeriodStatus::Closed {
         return Err(period_closed(&period));
     }
     let id = Uuid::now_v7();
@@ -259,7 +267,7 @@ pub fn reverse(
     date: NaiveDate,
     reason: &str,
     actor: &str,
-) -> Result<JournalEntry, AppError> {
+) -> Result<EntryView, AppError> {
     // Serialises reversals of one entry (the unique reverses_id is the backstop).
     let original: EntryRow = journal_entries::table
         .find(id)
@@ -318,147 +326,4 @@ pub fn reverse(
             reverses: Some(original.id),
         },
     )
-}
-
-fn reversed_by(conn: &mut PgConnection, id: Uuid) -> Result<Option<String>, AppError> {
-    Ok(journal_entries::table
-        .filter(journal_entries::reverses_id.eq(id))
-        .select(journal_entries::number)
-        .first(conn)
-        .optional()?)
-}
-
-pub fn lines_of(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<JournalLine>, AppError> {
-    Ok(journal_lines::table
-        .filter(journal_lines::entry_id.eq_any(ids))
-        .order((journal_lines::entry_id, journal_lines::line_no))
-        .select(JournalLine::as_select())
-        .load(conn)?)
-}
-
-/// Entries with their lines, in the order of `rows`.
-pub fn with_lines(conn: &mut PgConnection, rows: Vec<EntryRow>) -> Result<Vec<JournalEntry>, AppError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut lines: HashMap<Uuid, Vec<JournalLine>> = HashMap::new();
-    for l in lines_of(conn, &ids)? {
-        lines.entry(l.entry_id).or_default().push(l);
-    }
-    let reversals: HashMap<Uuid, Uuid> = journal_entries::table
-        .filter(journal_entries::reverses_id.eq_any(&ids))
-        .select((journal_entries::reverses_id.assume_not_null(), journal_entries::id))
-        .load::<(Uuid, Uuid)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|r| JournalEntry {
-            lines: lines.remove(&r.id).unwrap_or_default(),
-            reversed_by: reversals.get(&r.id).copied(),
-            id: r.id,
-            number: r.number,
-            entry_date: r.entry_date,
-            period: r.period,
-            memo: r.memo,
-            source_kind: r.source_kind,
-            source_id: r.source_id,
-            source_number: r.source_number,
-            event_id: r.event_id,
-            reverses_id: r.reverses_id,
-            posted_by: r.posted_by,
-            posted_at: r.posted_at,
-        })
-        .collect())
-}
-
-pub fn find_entry(conn: &mut PgConnection, id: Uuid) -> Result<Option<JournalEntry>, AppError> {
-    let Some(row) = journal_entries::table
-        .find(id)
-        .select(EntryRow::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    Ok(with_lines(conn, vec![row])?.pop())
-}
-
-/// Closes `period` (creating its row if nothing was posted yet); closing a closed period is a
-/// 409.
-pub fn close_period(conn: &mut PgConnection, period: &str, actor: &str) -> Result<super::Period, AppError> {
-    diesel::insert_into(periods::table)
-        .values(periods::period.eq(period))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    let status: String = periods::table
-        .find(period)
-        .select(periods::status)
-        .for_update()
-        .first(conn)?;
-    if status == "closed" {
-        return Err(AppError::Conflict {
-            slug: "period-closed",
-            detail: format!("the accounting period {period} is already closed"),
-        });
-    }
-    diesel::update(periods::table.find(period))
-        .set((
-            periods::status.eq("closed"),
-            periods::closed_by.eq(actor),
-            periods::closed_at.eq(Utc::now()),
-        ))
-        .execute(conn)?;
-    Ok(periods::table
-        .find(period)
-        .select(super::Period::as_select())
-        .first(conn)?)
-}
-
-/// One account's movements in a trial balance.
-#[derive(Debug, Clone, PartialEq, QueryableByName, Serialize, ToSchema)]
-pub struct TrialBalanceRow {
-    #[diesel(sql_type = Text)]
-    pub account_code: String,
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    #[diesel(sql_type = Text)]
-    pub account_type: String,
-    #[diesel(sql_type = Text)]
-    pub normal_side: String,
-    #[diesel(sql_type = Numeric)]
-    #[schema(value_type = String)]
-    pub debit: Decimal,
-    #[diesel(sql_type = Numeric)]
-    #[schema(value_type = String)]
-    pub credit: Decimal,
-    /// Debit minus credit: positive is a debit balance, negative a credit balance.
-    #[diesel(sql_type = Numeric)]
-    #[schema(value_type = String)]
-    pub balance: Decimal,
-}
-
-/// Per account with postings in `currency` between `from` and `to` (inclusive): debits,
-/// credits and their difference.
-pub fn trial_balance(
-    conn: &mut PgConnection,
-    currency: Currency,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<TrialBalanceRow>, AppError> {
-    let mut rows: Vec<TrialBalanceRow> = diesel::sql_query(
-        "SELECT a.code AS account_code, a.name, a.account_type, a.normal_side, \
-                sum(l.debit) AS debit, sum(l.credit) AS credit, sum(l.debit) - sum(l.credit) AS balance \
-         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id JOIN accounts a ON a.code = l.account_code \
-         WHERE l.currency = $1 AND e.entry_date BETWEEN $2 AND $3 \
-         GROUP BY a.code, a.name, a.account_type, a.normal_side ORDER BY a.code",
-    )
-    .bind::<Text, _>(currency.code())
-    .bind::<Date, _>(from)
-    .bind::<Date, _>(to)
-    .load(conn)?;
-    for r in &mut rows {
-        r.debit = erp_money::round(r.debit, currency);
-        r.credit = erp_money::round(r.credit, currency);
-        r.balance = erp_money::round(r.balance, currency);
-    }
-    Ok(rows)
 }
