@@ -41,6 +41,11 @@ impl PersonBuilder {
         self.user.code = code.to_owned();
         self
     }
+    /// An integrator's API key rather than an employee.
+    pub fn api_key(mut self) -> Self {
+        self.user.kind = SubjectKind::ApiKey;
+        self
+    }
     pub fn roles(mut self, roles: &[Role]) -> Self {
         self.user.roles = roles.to_vec();
         self

@@ -8,11 +8,11 @@
 
 use chrono::{Duration as Days, NaiveDate};
 use diesel::prelude::*;
-use erp_auth::{CurrentUser, Role, SubjectKind};
+use erp_auth::Role;
 use erp_contracts::finance::PaymentMade;
 use erp_contracts::warehouse::{InboundConfirmed, ReceivedLine, SourceRef};
 use erp_money::{Currency, LineInput};
-use erp_testkit::{Resp, TestEnv, TestService};
+use erp_testkit::{Resp, TestEnv, TestService, fixtures};
 use erp_testkit::{assert_status, dec, id_of};
 use purchasing::db::orders::{self, NewOrder, NewOrderLine, OrderLineRow as OrderLine, OrderValues};
 use purchasing::db::suppliers::{self, SupplierValues};
@@ -47,15 +47,13 @@ async fn fixture() -> Fx {
     let env = TestEnv::new();
     let svc = env.start(purchasing::service()).await;
     let buyer_id = Uuid::now_v7();
-    let buyer = env.token_for(&CurrentUser {
-        id: buyer_id,
-        kind: SubjectKind::Employee,
-        code: "MH001".into(),
-        name: "Phạm Thị Mai".into(),
-        department_id: None,
-        manager_id: None,
-        roles: vec![Role::Purchaser],
-    });
+    let buyer = env.token_for(
+        &fixtures::person("Phạm Thị Mai")
+            .id(buyer_id)
+            .code("MH001")
+            .roles(&[Role::Purchaser])
+            .build(),
+    );
     Fx {
         buyer2: env.token(&[Role::Purchaser]),
         manager: env.token(&[Role::PurchasingManager]),
@@ -1066,15 +1064,13 @@ async fn overdue_arrivals_are_reminded_once() {
 
     // Once only; the scheduler's API key may run it too, when it holds a buyer role.
     let key = |roles: Vec<Role>| {
-        fx.env.token_for(&CurrentUser {
-            id: Uuid::now_v7(),
-            kind: SubjectKind::ApiKey,
-            code: "scheduler".into(),
-            name: "Scheduler".into(),
-            department_id: None,
-            manager_id: None,
-            roles,
-        })
+        fx.env.token_for(
+            &fixtures::person("Scheduler")
+                .code("scheduler")
+                .roles(&roles)
+                .api_key()
+                .build(),
+        )
     };
     fx.svc
         .post(
