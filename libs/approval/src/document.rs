@@ -195,6 +195,21 @@ pub fn submit_if_never_submitted<D: Approvable>(
     Ok(!submit_document(conn, document, &recorder, meta)?.auto_approved)
 }
 
+/// A decision's comment, trimmed (`None` when blank): at most 2,000 characters, and required
+/// to reject (422 on `comment`: "is required to reject <what>").
+pub fn checked_comment(approve: bool, comment: Option<&str>, what: &str) -> Result<Option<String>, AppError> {
+    let comment = erp_problem::clean(comment);
+    let mut v = erp_problem::Validator::new();
+    v.optional_text("comment", comment.as_deref(), 2000);
+    v.check(
+        approve || comment.is_some(),
+        "comment",
+        &format!("is required to reject {what}"),
+    );
+    v.finish()?;
+    Ok(comment)
+}
+
 /// The body of an approve or reject call.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct Comment {

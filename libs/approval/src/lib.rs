@@ -29,8 +29,8 @@ pub use db::{
     withdraw,
 };
 pub use document::{
-    Approvable, Comment, decide_document, decision_comment, submit_document, submit_if_never_submitted,
-    withdraw_pending, withdraw_pending_of,
+    Approvable, Comment, checked_comment, decide_document, decision_comment, submit_document,
+    submit_if_never_submitted, withdraw_pending, withdraw_pending_of,
 };
 pub use domain::{
     ApprovalRule, Condition, Facts, PlannedStep, RequestAction, RequestStatus, RuleSeed, StepDecision, StepQuorum,

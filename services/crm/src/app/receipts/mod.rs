@@ -53,9 +53,6 @@ pub struct ReceiptInput {
     pub reference: Option<String>,
 }
 
-/// Longest decision comment, in characters.
-const MAX_COMMENT: usize = 2000;
-
 /// The order's receipts, if the actor sees the order.
 pub fn of_order(c: &mut PgConnection, actor: &CurrentUser, order_id: Uuid) -> Result<Vec<Receipt>, AppError> {
     db::visible_order(c, scope(actor), order_id)?;
@@ -167,15 +164,7 @@ pub fn decide(
     comment: Option<&str>,
     meta: &EventMeta,
 ) -> Result<Receipt, AppError> {
-    let comment = erp_problem::clean(comment);
-    let mut v = Validator::new();
-    v.optional_text("comment", comment.as_deref(), MAX_COMMENT);
-    v.check(
-        confirm || comment.is_some(),
-        "comment",
-        "is required to reject a receipt",
-    );
-    v.finish()?;
+    let comment = erp_approval::checked_comment(confirm, comment, "a receipt")?;
     let (_, receipt) = visible(c, scope(actor), id, true)?;
     if approval::submit_if_never_submitted(c, &receipt, meta)? {
         erp_approval::decide_document::<Receipt>(c, id, actor, confirm, comment.as_deref(), meta)?;

@@ -18,7 +18,7 @@ use erp_auth::CurrentUser;
 use erp_bus::EventMeta;
 use erp_db::{Page, Paging};
 use erp_money::Currency;
-use erp_problem::{AppError, Validator, clean};
+use erp_problem::{AppError, Validator};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -138,15 +138,7 @@ pub fn decide(
     comment: Option<&str>,
     meta: &EventMeta,
 ) -> Result<DirectEntryRow, AppError> {
-    let comment = clean(comment);
-    let mut v = Validator::new();
-    v.optional_text("comment", comment.as_deref(), 2000);
-    v.check(
-        approve || comment.is_some(),
-        "comment",
-        "is required to reject an entry",
-    );
-    v.finish()?;
+    let comment = erp_approval::checked_comment(approve, comment, "an entry")?;
     let entry = rows::lock(c, id)?;
     if !submit_if_never_submitted(c, &entry, &entry.created_by, meta)? {
         return rows::find(c, id);

@@ -146,15 +146,7 @@ pub fn decide(
     comment: Option<&str>,
     meta: &EventMeta,
 ) -> Result<PaymentRequestRow, AppError> {
-    let comment = clean(comment);
-    let mut v = Validator::new();
-    v.optional_text("comment", comment.as_deref(), 2000);
-    v.check(
-        approve || comment.is_some(),
-        "comment",
-        "is required to reject a payment request",
-    );
-    v.finish()?;
+    let comment = erp_approval::checked_comment(approve, comment, "a payment request")?;
     let order_id = db::order_of(c, id)?.ok_or_else(|| AppError::not_found("payment request"))?;
     // The order first, as every command on it locks: one lock order, no deadlocks.
     let order = order_db::lock(c, order_id)?;
