@@ -216,6 +216,42 @@ pub struct Comment {
     pub comment: Option<String>,
 }
 
+/// The three answers about a document's state that every [`Approvable`] gives alike, for a
+/// document with an `id` and a typed `status` (on itself, or on the row in its field `$row`):
+/// `id`, `state_name` and `is_pending` (`status == $pending`). Used inside the impl:
+///
+/// ```ignore
+/// impl Approvable for RequestRow {
+///     erp_approval::pending_when!(RequestStatus::PendingApproval);
+///     // const DOCUMENT_TYPE, NAME; fn lock, facts, submitted, approved, rejected
+/// }
+/// ```
+#[macro_export]
+macro_rules! pending_when {
+    ($pending:path) => {
+        fn id(&self) -> uuid::Uuid {
+            self.id
+        }
+        fn state_name(&self) -> &'static str {
+            self.status.as_str()
+        }
+        fn is_pending(&self) -> bool {
+            self.status == $pending
+        }
+    };
+    ($row:ident, $pending:path) => {
+        fn id(&self) -> uuid::Uuid {
+            self.$row.id
+        }
+        fn state_name(&self) -> &'static str {
+            self.$row.status.as_str()
+        }
+        fn is_pending(&self) -> bool {
+            self.$row.status == $pending
+        }
+    };
+}
+
 /// Generates a document's `approve` and `reject` endpoints (utoipa needs concrete handlers).
 /// Each calls `$decide(conn, id, &user, approve, comment, &meta)` (an application function
 /// that runs [`decide_document`] and returns the document's view) in one transaction and

@@ -29,17 +29,7 @@ impl Approvable for ChangeDocument {
         Ok(ChangeDocument { change, order })
     }
 
-    fn id(&self) -> Uuid {
-        self.change.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.change.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.change.status == ChangeStatus::PendingApproval
-    }
+    erp_approval::pending_when!(change, ChangeStatus::PendingApproval);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         let (change, order) = (&self.change, &self.order);

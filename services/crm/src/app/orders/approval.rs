@@ -35,17 +35,7 @@ impl Approvable for OrderDocument {
         })
     }
 
-    fn id(&self) -> Uuid {
-        self.order.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.order.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.order.status == OrderStatus::PendingApproval
-    }
+    erp_approval::pending_when!(order, OrderStatus::PendingApproval);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         let o = &self.order;

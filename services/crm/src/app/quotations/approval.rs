@@ -23,17 +23,7 @@ impl Approvable for QuotationRow {
         lock_visible(c, Scope::All, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == QuotationStatus::PendingApproval
-    }
+    erp_approval::pending_when!(QuotationStatus::PendingApproval);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         let mut facts = Facts::new(

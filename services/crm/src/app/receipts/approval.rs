@@ -39,17 +39,7 @@ impl Approvable for Receipt {
         rows::lock(c, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == ReceiptStatus::Recorded
-    }
+    erp_approval::pending_when!(ReceiptStatus::Recorded);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         Facts::new(

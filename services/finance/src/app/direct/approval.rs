@@ -25,17 +25,7 @@ impl Approvable for DirectEntryRow {
         rows::lock(c, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == DirectStatus::PendingReview
-    }
+    erp_approval::pending_when!(DirectStatus::PendingReview);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         Facts::new(

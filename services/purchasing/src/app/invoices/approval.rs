@@ -37,17 +37,7 @@ impl Approvable for InvoiceRow {
         db::lock(conn, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == InvoiceStatus::Blocked
-    }
+    erp_approval::pending_when!(InvoiceStatus::Blocked);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         Facts::new(

@@ -22,17 +22,7 @@ impl Approvable for OrderRow {
         db::lock(conn, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == OrderStatus::PendingApproval
-    }
+    erp_approval::pending_when!(OrderStatus::PendingApproval);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         let mut facts = Facts::new(

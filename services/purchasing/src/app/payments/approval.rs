@@ -38,17 +38,7 @@ impl Approvable for PaymentRequestRow {
         db::lock(conn, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == PaymentStatus::Requested
-    }
+    erp_approval::pending_when!(PaymentStatus::Requested);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         Facts::new(

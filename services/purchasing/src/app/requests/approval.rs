@@ -20,17 +20,7 @@ impl Approvable for RequestRow {
         db::lock(conn, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.status == RequestStatus::PendingApproval
-    }
+    erp_approval::pending_when!(RequestStatus::PendingApproval);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         Facts::new(DOCUMENT_TYPE, self.id, &self.number, submitter.id, "VND", Decimal::ZERO)

@@ -152,17 +152,7 @@ impl Approvable for CountSheet {
         Self::load(conn, id)
     }
 
-    fn id(&self) -> Uuid {
-        self.count.id
-    }
-
-    fn state_name(&self) -> &'static str {
-        self.count.status.as_str()
-    }
-
-    fn is_pending(&self) -> bool {
-        self.count.status == CountStatus::Submitted
-    }
+    erp_approval::pending_when!(count, CountStatus::Submitted);
 
     fn facts(&self, submitter: &CurrentUser) -> Facts {
         Facts::new(
