@@ -36,6 +36,9 @@ pub struct OutboundRequest {
     pub status: OutboundStatus,
     /// The warehouse's outbound note, once it reported on it.
     pub note_number: Option<String>,
+    /// The note's id, once the warehouse reported on it: warehouse's
+    /// `GET /api/v1/outbound-notes/{id}` (before that, its list with `source_id` = this request).
+    pub note_id: Option<Uuid>,
     pub requested_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -75,6 +78,7 @@ impl From<RequestRow> for OutboundRequest {
             warehouse_id: r.warehouse_id,
             status: r.status,
             note_number: r.note_number,
+            note_id: r.note_id,
             requested_by: r.requested_by,
             created_at: r.created_at,
             updated_at: r.updated_at,

@@ -47,6 +47,7 @@ diesel::table! {
         requested_by -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        note_id -> Nullable<Uuid>,
     }
 }
 

@@ -21,6 +21,7 @@ pub struct OutboundRequest {
     pub requested_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub note_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -126,11 +127,13 @@ pub fn set_reported(
     conn: &mut PgConnection,
     id: Uuid,
     status: OutboundStatus,
+    note_id: Uuid,
     note_number: &str,
 ) -> Result<(), AppError> {
     diesel::update(outbound_requests::table.find(id))
         .set((
             outbound_requests::status.eq(status),
+            outbound_requests::note_id.eq(note_id),
             outbound_requests::note_number.eq(note_number),
             outbound_requests::updated_at.eq(Utc::now()),
         ))

@@ -693,6 +693,16 @@ async fn order_to_cash_plan_receipts_outbound_shipment_delivery_and_completion()
     let req = &r.body[0];
     assert_eq!(req["status"], "partially_issued");
     assert!(req["note_number"].as_str().is_some(), "{req}");
+    // The note it became, read at the warehouse by its id.
+    let reported = fx
+        .wh
+        .get(
+            &format!("/api/v1/outbound-notes/{}", req["note_id"].as_str().unwrap()),
+            Some(&fx.keeper),
+        )
+        .await;
+    assert_status(&reported, 200);
+    assert_eq!(reported.body["number"], req["note_number"]);
     let issued_a = req["lines"]
         .as_array()
         .unwrap()

@@ -54,5 +54,11 @@ pub fn outbound_confirmed(c: &mut PgConnection, event: Uuid, e: &OutboundConfirm
             release_requested(c, rl.order_line_id, open)?;
         }
     }
-    rows::set_reported(c, request.id, reported.unwrap_or(request.status), &e.note_number)
+    rows::set_reported(
+        c,
+        request.id,
+        reported.unwrap_or(request.status),
+        e.note_id,
+        &e.note_number,
+    )
 }

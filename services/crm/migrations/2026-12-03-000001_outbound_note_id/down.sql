@@ -1,0 +1,1 @@
+ALTER TABLE outbound_requests DROP COLUMN note_id;
