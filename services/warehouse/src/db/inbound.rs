@@ -72,71 +72,13 @@ pub struct InboundHeader<'a> {
 /// A new note's line: (source line, item, expected, unit cost).
 pub type NewInboundLine = (Option<Uuid>, Uuid, Decimal, Decimal);
 
-pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<InboundNote>, AppError> {
-    Ok(inbound_notes::table
-        .find(id)
-        .select(InboundNote::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// The note, locked for the rest of the transaction.
-pub fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<InboundNote>, AppError> {
-    Ok(inbound_notes::table
-        .find(id)
-        .select(InboundNote::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?)
-}
-
-/// The note made for a source document, if any.
-pub fn find_by_source(conn: &mut PgConnection, source: &SourceRef) -> Result<Option<InboundNote>, AppError> {
-    Ok(inbound_notes::table
-        .filter(inbound_notes::source_kind.eq(&source.kind))
-        .filter(inbound_notes::source_id.eq(source.id))
-        .select(InboundNote::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-pub fn lines(conn: &mut PgConnection, note_id: Uuid) -> Result<Vec<InboundLine>, AppError> {
-    Ok(inbound_note_lines::table
-        .filter(inbound_note_lines::note_id.eq(note_id))
-        .order(inbound_note_lines::line_no)
-        .select(InboundLine::as_select())
-        .load(conn)?)
-}
-
-/// Up to `fetch` notes in id order after `cursor`.
-pub fn list(
-    conn: &mut PgConnection,
-    filter: &NoteFilter<InboundStatus>,
-    fetch: i64,
-    cursor: Option<Uuid>,
-) -> Result<Vec<InboundNote>, AppError> {
-    let mut sql = inbound_notes::table
-        .select(InboundNote::as_select())
-        .order(inbound_notes::id)
-        .limit(fetch)
-        .into_boxed();
-    if let Some(s) = filter.status {
-        sql = sql.filter(inbound_notes::status.eq(s));
-    }
-    if let Some(w) = filter.warehouse_id {
-        sql = sql.filter(inbound_notes::warehouse_id.eq(w));
-    }
-    if let Some(id) = filter.source_id {
-        sql = sql.filter(inbound_notes::source_id.eq(id));
-    }
-    if let Some(number) = &filter.source_number {
-        sql = sql.filter(inbound_notes::source_number.eq(number.clone()));
-    }
-    if let Some(after) = cursor {
-        sql = sql.filter(inbound_notes::id.gt(after));
-    }
-    Ok(sql.load(conn)?)
-}
+super::note_reads::note_reads!(
+    inbound_notes,
+    inbound_note_lines,
+    InboundNote,
+    InboundLine,
+    InboundStatus
+);
 
 /// Writes an open note and its lines (numbered in order).
 pub fn insert(

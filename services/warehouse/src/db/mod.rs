@@ -6,6 +6,7 @@ pub mod counts;
 pub mod documents;
 pub mod inbound;
 pub mod items;
+mod note_reads;
 pub mod outbound;
 pub mod reports;
 mod schema;

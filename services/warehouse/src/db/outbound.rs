@@ -73,71 +73,13 @@ pub struct OutboundHeader<'a> {
 /// A new note's line: (source line, item, requested).
 pub type NewOutboundLine = (Option<Uuid>, Uuid, Decimal);
 
-pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<OutboundNote>, AppError> {
-    Ok(outbound_notes::table
-        .find(id)
-        .select(OutboundNote::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// The note, locked for the rest of the transaction.
-pub fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<OutboundNote>, AppError> {
-    Ok(outbound_notes::table
-        .find(id)
-        .select(OutboundNote::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?)
-}
-
-/// The note made for a source document, if any.
-pub fn find_by_source(conn: &mut PgConnection, source: &SourceRef) -> Result<Option<OutboundNote>, AppError> {
-    Ok(outbound_notes::table
-        .filter(outbound_notes::source_kind.eq(&source.kind))
-        .filter(outbound_notes::source_id.eq(source.id))
-        .select(OutboundNote::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-pub fn lines(conn: &mut PgConnection, note_id: Uuid) -> Result<Vec<OutboundLine>, AppError> {
-    Ok(outbound_note_lines::table
-        .filter(outbound_note_lines::note_id.eq(note_id))
-        .order(outbound_note_lines::line_no)
-        .select(OutboundLine::as_select())
-        .load(conn)?)
-}
-
-/// Up to `fetch` notes in id order after `cursor`.
-pub fn list(
-    conn: &mut PgConnection,
-    filter: &NoteFilter<OutboundStatus>,
-    fetch: i64,
-    cursor: Option<Uuid>,
-) -> Result<Vec<OutboundNote>, AppError> {
-    let mut sql = outbound_notes::table
-        .select(OutboundNote::as_select())
-        .order(outbound_notes::id)
-        .limit(fetch)
-        .into_boxed();
-    if let Some(s) = filter.status {
-        sql = sql.filter(outbound_notes::status.eq(s));
-    }
-    if let Some(w) = filter.warehouse_id {
-        sql = sql.filter(outbound_notes::warehouse_id.eq(w));
-    }
-    if let Some(id) = filter.source_id {
-        sql = sql.filter(outbound_notes::source_id.eq(id));
-    }
-    if let Some(number) = &filter.source_number {
-        sql = sql.filter(outbound_notes::source_number.eq(number.clone()));
-    }
-    if let Some(after) = cursor {
-        sql = sql.filter(outbound_notes::id.gt(after));
-    }
-    Ok(sql.load(conn)?)
-}
+super::note_reads::note_reads!(
+    outbound_notes,
+    outbound_note_lines,
+    OutboundNote,
+    OutboundLine,
+    OutboundStatus
+);
 
 /// Writes an open note and its lines (numbered in order).
 pub fn insert(
