@@ -76,6 +76,12 @@ pub async fn replay(settings: &BusSettings, pool: &erp_db::Pool, id: Uuid) -> Re
     if let Some(t) = &letter.event_type {
         props = props.with_type(t.as_str().into());
     }
+    let correlation = serde_json::from_str::<serde_json::Value>(&letter.body)
+        .ok()
+        .and_then(|v| v["correlation_id"].as_str().map(str::to_owned));
+    if let Some(c) = correlation {
+        props = props.with_correlation_id(c.into());
+    }
     let acked = publish_confirmed(&ch, &settings.queue, letter.body.as_bytes(), props)
         .await
         .map_err(unavailable)?;

@@ -58,6 +58,9 @@ pub(crate) fn forward_properties(d: &Delivery, attempt: u32, error: &str, queue:
     if let Some(t) = d.properties.kind() {
         props = props.with_type(t.clone());
     }
+    if let Some(c) = d.properties.correlation_id() {
+        props = props.with_correlation_id(c.clone());
+    }
     props
 }
 

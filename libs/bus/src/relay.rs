@@ -199,13 +199,17 @@ async fn publish(ch: &Channel, exchange: &str, row: &ClaimedRow) -> lapin::Resul
     if let Some(tp) = &row.traceparent {
         erp_telemetry::inject_amqp(&mut headers, tp);
     }
-    let props = BasicProperties::default()
+    let mut props = BasicProperties::default()
         .with_message_id(row.id.to_string().into())
         .with_type(row.event_type.as_str().into())
         .with_content_type("application/json".into())
         .with_delivery_mode(2)
         .with_timestamp(u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0))
         .with_headers(headers);
+    // The flow's correlation travels as the AMQP property too, for tools that read only that.
+    if let Some(c) = row.envelope["correlation_id"].as_str() {
+        props = props.with_correlation_id(c.into());
+    }
     ch.basic_publish(
         exchange.into(),
         row.event_type.as_str().into(),

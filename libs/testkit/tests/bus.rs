@@ -446,3 +446,60 @@ async fn the_trace_of_a_request_travels_with_its_event() {
     .unwrap();
     assert!(row.traceparent.unwrap_or_default().contains(trace_id));
 }
+
+/// The broker message carries the event's flow as its AMQP `correlation_id` property, as well
+/// as in the envelope, for integrators whose tools read only the property.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_broker_message_carries_the_flows_correlation_id() {
+    let env = TestEnv::new();
+    let svc = env.start(probe()).await;
+    wait_ready(&svc, true).await;
+    // An integrator's queue on the exchange, bound to the event type.
+    let conn = Connection::connect(&svc.bus_settings.amqp_url, Default::default())
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    let queue = format!("{}.integrator", svc.bus_settings.queue);
+    ch.queue_declare(
+        queue.as_str().into(),
+        lapin::options::QueueDeclareOptions {
+            auto_delete: true,
+            ..Default::default()
+        },
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    ch.queue_bind(
+        queue.as_str().into(),
+        svc.bus_settings.exchange.as_str().into(),
+        ThingHappened::TYPE.into(),
+        Default::default(),
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    let token = env.token(&[Role::Employee]);
+    let res = svc
+        .post("/api/v1/things", Some(&token), &json!({"label": "correlated"}))
+        .await;
+    assert_eq!(res.status, 201, "{:?}", res.body);
+    let got = eventually(Duration::from_secs(10), &mut || {
+        let ch = ch.clone();
+        let queue = queue.clone();
+        async move {
+            ch.basic_get(queue.as_str().into(), lapin::options::BasicGetOptions { no_ack: true })
+                .await
+                .ok()
+                .flatten()
+        }
+    })
+    .await
+    .expect("the event reached the integrator's queue");
+    let envelope: serde_json::Value = serde_json::from_slice(&got.delivery.data).unwrap();
+    let property = got.delivery.properties.correlation_id().clone().map(|c| c.to_string());
+    assert_eq!(property.as_deref(), envelope["correlation_id"].as_str(), "{envelope}");
+    assert!(property.is_some());
+    let _ = ch.queue_delete(queue.as_str().into(), Default::default()).await;
+    conn.close(200, "done".into()).await.unwrap();
+}
