@@ -24,12 +24,7 @@ const LEAD_ROLES: &[Role] = &[
     Role::GeneralManager,
 ];
 const PRICE_SETTERS: &[Role] = &[Role::SalesManager, Role::VicePresident, Role::GeneralManager];
-const SELLERS: &[Role] = &[
-    Role::Sales,
-    Role::SalesManager,
-    Role::VicePresident,
-    Role::GeneralManager,
-];
+const SELLERS: &[Role] = &super::SELLERS;
 /// crm: the roles whose selling scope (opportunities, quotations) is not `Nothing`: finance
 /// follows the money, not the deals.
 const SELLING_VIEWERS: &[Role] = &[

@@ -5,9 +5,9 @@
 use erp_auth::Access::{Approver, Roles};
 use erp_auth::{Door, Role, door};
 
-const BOOK_READERS: &[Role] = &[Role::Cashier, Role::FinanceManager, Role::GeneralManager];
-const FINANCE_MANAGER: &[Role] = &[Role::FinanceManager];
-const MONEY_RECORDERS: &[Role] = &[Role::Cashier, Role::FinanceManager];
+const BOOK_READERS: &[Role] = &super::READERS;
+const FINANCE_MANAGER: &[Role] = &super::MANAGERS;
+const MONEY_RECORDERS: &[Role] = &super::FINANCE;
 
 #[rustfmt::skip]
 const OWN: &[Door] = &[

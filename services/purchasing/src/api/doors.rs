@@ -1,33 +1,17 @@
 //! Who may call each of purchasing's operations (docs/security.md): the server refuses a caller
 //! outside them before any handler runs, and the OpenAPI document states them, from this
-//! one table.
+//! one table, with the role sets the handlers check (`domain/roles.rs`).
 
+use crate::domain::roles;
 use erp_auth::Access::{Approver, Authenticated, Hidden, Roles};
 use erp_auth::{Door, Role, door};
 
-const ARRIVAL_READERS: &[Role] = &[
-    Role::Purchaser,
-    Role::PurchasingManager,
-    Role::GeneralManager,
-    Role::VicePresident,
-    Role::FinanceManager,
-    Role::Cashier,
-    Role::WarehouseKeeper,
-];
-const BUYERS: &[Role] = &[Role::Purchaser, Role::PurchasingManager, Role::GeneralManager];
-const FINANCE_MANAGER: &[Role] = &[Role::FinanceManager];
-const GENERAL_MANAGER: &[Role] = &[Role::GeneralManager];
-const INVOICE_DECIDERS: &[Role] = &[Role::PurchasingManager];
-const PO_READERS: &[Role] = &[
-    Role::Purchaser,
-    Role::PurchasingManager,
-    Role::GeneralManager,
-    Role::VicePresident,
-    Role::FinanceManager,
-    Role::Cashier,
-    Role::WarehouseKeeper,
-    Role::ProjectController,
-];
+const ARRIVAL_READERS: &[Role] = &roles::ARRIVAL_READERS;
+const BUYERS: &[Role] = &roles::BUYERS;
+const FINANCE_MANAGER: &[Role] = &roles::FINANCE_DECIDERS;
+const GENERAL_MANAGER: &[Role] = &roles::TOLERANCE_EDITORS;
+const INVOICE_DECIDERS: &[Role] = &roles::INVOICE_DECIDERS;
+const PO_READERS: &[Role] = &roles::ORDER_READERS;
 /// purchasing: SEE_ALL and REQUESTERS, the roles whose request scope is not `Nothing`.
 const PR_VIEWERS: &[Role] = &[
     Role::Purchaser,
@@ -40,23 +24,8 @@ const PR_VIEWERS: &[Role] = &[
     Role::Technical,
     Role::ProjectManager,
 ];
-const REQUESTERS: &[Role] = &[
-    Role::Purchaser,
-    Role::PurchasingManager,
-    Role::GeneralManager,
-    Role::WarehouseKeeper,
-    Role::ProductionManager,
-    Role::Technical,
-    Role::ProjectManager,
-];
-const SETTLEMENT_READERS: &[Role] = &[
-    Role::Purchaser,
-    Role::PurchasingManager,
-    Role::GeneralManager,
-    Role::VicePresident,
-    Role::FinanceManager,
-    Role::Cashier,
-];
+const REQUESTERS: &[Role] = &roles::REQUESTERS;
+const SETTLEMENT_READERS: &[Role] = &roles::SETTLEMENT_READERS;
 
 #[rustfmt::skip]
 const OWN: &[Door] = &[
