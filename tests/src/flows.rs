@@ -259,7 +259,11 @@ impl SalesFloor {
     /// An order of `quantity` pieces at 100 000 VND + 10 % VAT, submitted and approved by the
     /// sales manager; returns (order id, its line id).
     pub async fn approved_order(&self, sys: &System, quantity: u32) -> (String, String) {
-        let crm = sys.crm();
+        self.approved_order_at(sys.crm(), quantity).await
+    }
+
+    /// [`SalesFloor::approved_order`] through one instance of crm.
+    pub async fn approved_order_at(&self, crm: &Service, quantity: u32) -> (String, String) {
         let r = crm
             .post(
                 "/api/v1/orders",

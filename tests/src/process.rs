@@ -314,6 +314,14 @@ impl Service {
         }
     }
 
+    /// SIGKILL without waiting for it, for a test that still lends the service out (the
+    /// process is reaped when the system stops).
+    pub fn crash(&self) {
+        if let Some(pid) = self.pid() {
+            signal(pid, "KILL");
+        }
+    }
+
     /// SIGSTOP: the process stays, frozen, its connections open; what is sent to it waits.
     pub fn freeze(&self) {
         if let Some(pid) = self.pid() {

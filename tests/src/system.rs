@@ -24,6 +24,8 @@ pub struct System {
     pub log_dir: PathBuf,
     bin_dir: PathBuf,
     services: Vec<Service>,
+    /// Second instances, once [`System::start_second_instances`] ran.
+    seconds: Vec<Service>,
 }
 
 impl System {
@@ -99,6 +101,7 @@ impl System {
             log_dir,
             bin_dir,
             services,
+            seconds: Vec::new(),
         };
         let started = Instant::now();
         let others: Vec<&str> = SERVICES.iter().copied().filter(|s| *s != "hr").collect();
@@ -158,6 +161,50 @@ impl System {
 
     pub fn services_mut(&mut self) -> &mut [Service] {
         &mut self.services
+    }
+
+    /// A second instance of every service, on the same database, queue and exchange as the
+    /// first, with its own port and log (`<svc>-2.log`); waits until each is ready.
+    pub async fn start_second_instances(&mut self) {
+        let mut seconds: Vec<Service> = self
+            .services
+            .iter()
+            .map(|s| {
+                let port = free_port();
+                let port_key = format!("{}_PORT", s.name.to_ascii_uppercase());
+                let env = s
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.clone(), if *k == port_key { port.to_string() } else { v.clone() }))
+                    .collect();
+                Service {
+                    name: s.name,
+                    port,
+                    base: format!("http://127.0.0.1:{port}"),
+                    database_url: s.database_url.clone(),
+                    queue: s.queue.clone(),
+                    log: self.log_dir.join(format!("{}-2.log", s.name)),
+                    env,
+                    child: None,
+                    client: s.client.clone(),
+                }
+            })
+            .collect();
+        for s in &mut seconds {
+            s.start_process(&self.bin_dir);
+        }
+        for s in &mut seconds {
+            s.wait_ready(READY_TIMEOUT).await;
+        }
+        self.seconds = seconds;
+    }
+
+    /// The second instance of a service (after [`System::start_second_instances`]).
+    pub fn second(&self, name: &str) -> &Service {
+        self.seconds
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no second instance of {name}"))
     }
 
     /// Starts (again) one service on its port, database and queue, and waits until it is ready.
@@ -228,7 +275,7 @@ impl System {
 
     fn report_logs(&self) {
         eprintln!("--- service logs of system {} (failed test) ---", self.id);
-        for s in &self.services {
+        for s in self.services.iter().chain(&self.seconds) {
             eprintln!("== {} ({}), last lines:\n{}", s.name, s.log.display(), tail(&s.log, 25));
         }
         eprintln!("--- full logs in {} ---", self.log_dir.display());
@@ -239,12 +286,12 @@ impl Drop for System {
     fn drop(&mut self) {
         // Processes first: a running consumer would declare its queues again after we delete
         // them.
-        for s in &mut self.services {
+        for s in self.services.iter_mut().chain(&mut self.seconds) {
             if let Some(c) = &s.child {
                 signal(c.id(), "TERM");
             }
         }
-        for s in &mut self.services {
+        for s in self.services.iter_mut().chain(&mut self.seconds) {
             s.terminate(Duration::from_secs(10));
         }
         let panicking = std::thread::panicking();

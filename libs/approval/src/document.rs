@@ -1,7 +1,8 @@
 //! The one way a document goes through approval. A document type implements [`Approvable`]
 //! (its type name, how it is locked, its facts for the matrix, what happens when it is
 //! submitted, approved or rejected); [`submit_document`], [`decide_document`] and
-//! [`withdraw_pending`] run the lifecycle inside the caller's transaction, and
+//! [`withdraw_pending`] run the lifecycle inside the caller's transaction, every event they
+//! and the document publish continuing the document's flow (`erp_bus::flow`), and
 //! [`decision_endpoints!`](crate::decision_endpoints) generates its approve and reject
 //! endpoints. docs/architecture.md walks through adding one.
 
@@ -74,6 +75,7 @@ pub fn submit_document<D: Approvable>(
     submitter: &CurrentUser,
     meta: &EventMeta,
 ) -> Result<Submission, AppError> {
+    let meta = &erp_bus::flow::resume(conn, meta, (D::DOCUMENT_TYPE, document.id()))?;
     let submission = db::submit(conn, &document.facts(submitter), meta)?;
     document.submitted(conn, &submission, meta)?;
     if submission.auto_approved {
@@ -100,6 +102,7 @@ pub fn decide_document<D: Approvable>(
         });
     }
     document.check_approver(conn, approver)?;
+    let meta = &erp_bus::flow::resume(conn, meta, (D::DOCUMENT_TYPE, id))?;
     let verdict = db::decide_with(
         conn,
         (D::DOCUMENT_TYPE, id),
@@ -147,6 +150,7 @@ pub fn withdraw_pending_of(
     if pending.is_none() {
         return Ok(false);
     }
+    let meta = &erp_bus::flow::resume(conn, meta, (document_type, id))?;
     db::withdraw(conn, document_type, id, by, meta)?;
     Ok(true)
 }

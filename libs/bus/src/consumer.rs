@@ -147,6 +147,12 @@ impl Consumer {
             }
         };
         envelope.traceparent = Some(trace.to_header());
+        if delivery.redelivered {
+            self.metrics
+                .redelivered
+                .with_label_values(&[&envelope.event_type])
+                .inc();
+        }
         let Some(handler) = self.subs.handlers.get(&envelope.event_type).cloned() else {
             tracing::warn!(event_type = %envelope.event_type, "no handler for this event type; dropped");
             bounded("ack", delivery.ack(BasicAckOptions::default())).await?;

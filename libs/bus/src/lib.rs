@@ -5,6 +5,7 @@
 pub mod consumer;
 pub mod dead_letters;
 mod delivery;
+pub mod flow;
 mod handlers;
 mod metrics;
 pub mod outbox;
@@ -99,6 +100,16 @@ impl EventMeta {
             correlation_id: cause.correlation_id,
             causation_id: Some(cause.id),
             traceparent: cause.traceparent.clone(),
+        }
+    }
+
+    /// The same change, continuing the flow of the document it acts on: its correlation, and
+    /// the event that asked for the document as the cause unless an event causes this one.
+    pub fn in_flow(&self, correlation_id: Uuid, causation_id: Option<Uuid>) -> Self {
+        Self {
+            correlation_id,
+            causation_id: self.causation_id.or(causation_id),
+            ..self.clone()
         }
     }
 }

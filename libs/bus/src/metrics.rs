@@ -7,6 +7,7 @@ pub struct BusMetrics {
     pub publish_failed: IntCounter,
     pub consumed: IntCounterVec,
     pub duplicates: IntCounterVec,
+    pub redelivered: IntCounterVec,
     pub failed: IntCounterVec,
     pub dead_lettered: IntCounter,
 }
@@ -22,6 +23,10 @@ impl BusMetrics {
             )?,
             consumed: by_type("events_consumed_total", "events applied by this service's handlers")?,
             duplicates: by_type("events_duplicate_total", "redelivered events skipped by the inbox")?,
+            redelivered: by_type(
+                "events_redelivered_total",
+                "deliveries the broker had given before (to a consumer that stopped without acknowledging, or a retry)",
+            )?,
             failed: by_type("events_failed_total", "handler attempts that failed")?,
             dead_lettered: IntCounter::new("events_dead_lettered_total", "messages parked in the dead-letter queue")?,
         };
@@ -29,6 +34,7 @@ impl BusMetrics {
         registry.register(Box::new(m.publish_failed.clone()))?;
         registry.register(Box::new(m.consumed.clone()))?;
         registry.register(Box::new(m.duplicates.clone()))?;
+        registry.register(Box::new(m.redelivered.clone()))?;
         registry.register(Box::new(m.failed.clone()))?;
         registry.register(Box::new(m.dead_lettered.clone()))?;
         Ok(m)

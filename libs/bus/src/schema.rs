@@ -36,3 +36,13 @@ diesel::table! {
         replay_count -> Int4,
     }
 }
+
+diesel::table! {
+    document_flows (document_type, document_id) {
+        document_type -> Text,
+        document_id -> Uuid,
+        correlation_id -> Uuid,
+        causation_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}

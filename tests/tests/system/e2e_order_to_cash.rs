@@ -6,8 +6,10 @@
 //! delivery; finance invoices it; the rest is paid. The ledger is checked at the end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::event_chains;
 use erp_scenarios::flows::{HOP, PASSWORD, balance, department, hire, id, known_everywhere, trial_balance, until};
 use erp_scenarios::system::System;
+use erp_scenarios::tap::EventTap;
 use erp_testkit::dec;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -24,6 +26,7 @@ async fn order_to_cash_across_all_six_processes() {
     let boot = started.elapsed();
     let (hr, crm, wh, fin) = (sys.hr(), sys.crm(), sys.warehouse(), sys.finance());
     let admin = sys.admin().await;
+    let tap = EventTap::open(&sys).await;
 
     // ① People, hired in hr; every other service learns them from hr's events.
     let sales = department(&sys, &admin, "KD", "Phòng Kinh Doanh").await;
@@ -353,6 +356,16 @@ async fn order_to_cash_across_all_six_processes() {
         inbound + d(6_000_000 + 6_000_000 + 11_000_000 + 5_000_000),
         "{body}"
     );
+    // ⑨ On the bus, one correlation follows the quotation to the last receipt.
+    let ids = event_chains::SalesFlow {
+        quotation: &q,
+        order: &order,
+        outbound_request: &request,
+        shipment: &shipment,
+        receipts: [&first, &second],
+    };
+    event_chains::order_to_cash(tap, &ids).await;
+
     // The general manager sees no dead letters anywhere.
     for svc in sys.services() {
         let r = svc.get("/api/v1/dead-letters", Some(&director)).await;

@@ -6,8 +6,10 @@
 //! order closes. The ledger is checked at the end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::event_chains;
 use erp_scenarios::flows::{HOP, PASSWORD, balance, department, hire, id, known_everywhere, trial_balance, until};
 use erp_scenarios::system::{Service, System};
+use erp_scenarios::tap::EventTap;
 use erp_testkit::dec;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -71,6 +73,7 @@ async fn procure_to_pay_across_all_six_processes() {
     let boot = started.elapsed();
     let (pur, wh, fin) = (sys.purchasing(), sys.warehouse(), sys.finance());
     let admin = sys.admin().await;
+    let tap = EventTap::open(&sys).await;
 
     // ① People, hired in hr.
     let buying = department(&sys, &admin, "MH", "Phòng Mua Hàng").await;
@@ -410,6 +413,15 @@ async fn procure_to_pay_across_all_six_processes() {
     );
     let r = fin.get("/api/v1/payments?status=paid", Some(&finance)).await;
     assert_eq!(r.body["items"].as_array().map(Vec::len), Some(2), "{}", r.body);
+    let ids = event_chains::PurchaseFlow {
+        outbound_note: &note,
+        request: &request_id,
+        order: &po_id,
+        arrival: &arrival,
+        inbound_note: inbound_id,
+        payment_requests: [&deposit, &last],
+    };
+    event_chains::procure_to_pay(tap, &ids).await;
     eprintln!(
         "procure to pay: system up in {:.1} s, whole test {:.1} s",
         boot.as_secs_f64(),

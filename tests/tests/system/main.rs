@@ -4,7 +4,9 @@
 mod directory;
 mod e2e_order_to_cash;
 mod e2e_procure_to_pay;
+mod event_chains;
 mod faults;
+mod instances;
 mod openapi;
 mod order_to_cash;
 mod security_classes;

@@ -21,6 +21,9 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The shipment's name in its business flow (`erp_bus::flow`).
+pub const DOCUMENT_TYPE: &str = "shipment";
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ShipmentInput {
     pub carrier: String,
@@ -150,6 +153,11 @@ pub fn create(
     for l in &lines {
         add_shipped(c, l.order_line_id, l.quantity)?;
     }
+    erp_bus::flow::inherit(
+        c,
+        (DOCUMENT_TYPE, shipment_id),
+        (crate::app::orders::DOCUMENT_TYPE, order_id),
+    )?;
     complete_if_done(c, &o)?;
     view(c, shipment_id)
 }
@@ -180,9 +188,10 @@ pub fn deliver(
     let note_ref = input.signed_delivery_note_ref.trim();
     rows::deliver(c, id, next, input.delivered_at, note_ref, &actor.actor())?;
     let d = view(c, id)?;
+    let meta = erp_bus::flow::resume(c, meta, (DOCUMENT_TYPE, id))?;
     erp_bus::enqueue(
         c,
-        meta,
+        &meta,
         &ShipmentDelivered {
             shipment_id: id,
             order_id: o.id,

@@ -19,6 +19,10 @@ use std::collections::HashSet;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// crm's sales order in its business flow (`erp_bus::flow`): recorded with the
+/// `crm.order.approved` that told finance of it, continued by its invoices.
+pub const SALES_ORDER: &str = "sales_order";
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InvoiceLineInput {
     pub order_line_id: Uuid,
@@ -127,6 +131,7 @@ pub fn issue(
     v.optional_text("memo", memo.as_deref(), 500);
     v.finish()?;
     let order = sales::lock_order(c, input.order_id)?;
+    let meta = &erp_bus::flow::resume(c, meta, (SALES_ORDER, input.order_id))?;
     let currency = Currency::parse(&order.order.currency).map_err(AppError::internal)?;
     let wanted = wanted(&order, input.lines.as_deref())?;
     let mut errors = Vec::new();

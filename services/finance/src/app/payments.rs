@@ -17,6 +17,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// purchasing's payment request in its business flow (`erp_bus::flow`): recorded with the
+/// `purchasing.payment.requested` that asked for it, continued by the payment.
+pub const PAYMENT_REQUEST: &str = "payment_request";
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PayInput {
     pub paid_on: NaiveDate,
@@ -47,6 +51,7 @@ pub fn pay(
     v.finish()?;
     let p = rows::lock(c, id)?;
     p.status.pay()?;
+    let meta = &erp_bus::flow::resume(c, meta, (PAYMENT_REQUEST, p.payment_request_id))?;
     let currency = Currency::parse(&p.currency).map_err(AppError::internal)?;
     let by = actor.actor();
     let entry = ledger::post(

@@ -67,6 +67,12 @@ pub fn payment_requested(conn: &mut PgConnection, env: &Envelope, e: PaymentRequ
         )));
     }
     let inserted = payments::insert_requested(conn, &e, cur)?;
+    let meta = erp_bus::EventMeta::caused_by(crate::NAME, env);
+    erp_bus::flow::begin(
+        conn,
+        &meta,
+        (crate::app::payments::PAYMENT_REQUEST, e.payment_request_id),
+    )?;
     if !inserted {
         tracing::info!(event = %env.id, payment_request = %e.number, "payment request already known; ignored");
     }

@@ -22,12 +22,9 @@ pub fn order_approved(conn: &mut PgConnection, env: &Envelope, e: OrderApproved)
     currency(&e.currency)?;
     schedule::schedule(conn, &e)?;
     sales::upsert_order(conn, &e)?;
-    schedule::publish_balance(
-        conn,
-        &EventMeta::caused_by(crate::NAME, env),
-        e.customer_id,
-        &e.currency,
-    )?;
+    let meta = EventMeta::caused_by(crate::NAME, env);
+    erp_bus::flow::begin(conn, &meta, (crate::app::invoices::SALES_ORDER, e.order_id))?;
+    schedule::publish_balance(conn, &meta, e.customer_id, &e.currency)?;
     Ok(())
 }
 

@@ -25,6 +25,9 @@ use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The arrival's name in its business flow (`erp_bus::flow`).
+pub const DOCUMENT_TYPE: &str = "arrival";
+
 /// The `source.kind` of inbound notes made from purchasing's arrivals.
 pub const SOURCE_KIND: &str = "purchasing.inbound_request";
 
@@ -174,9 +177,15 @@ pub fn announce(
     for l in &lines {
         order_db::add_arrived(c, l.order_line_id, l.quantity)?;
     }
-    erp_bus::enqueue(
+    let meta = erp_bus::flow::derive(
         c,
         meta,
+        (DOCUMENT_TYPE, arrival.id),
+        (crate::app::orders::DOCUMENT_TYPE, order_id),
+    )?;
+    erp_bus::enqueue(
+        c,
+        &meta,
         &InboundRequested {
             request_id: arrival.id,
             purchase_order_id: order_id,
@@ -215,9 +224,10 @@ pub fn remind_overdue(c: &mut PgConnection, today: NaiveDate, meta: &EventMeta) 
             continue;
         };
         order_db::set_reminded(c, o.id, now)?;
+        let meta = erp_bus::flow::resume(c, meta, (crate::app::orders::DOCUMENT_TYPE, o.id))?;
         erp_bus::enqueue(
             c,
-            meta,
+            &meta,
             &ArrivalOverdue {
                 order_id: o.id,
                 number: o.number.clone(),

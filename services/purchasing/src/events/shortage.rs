@@ -8,6 +8,9 @@ use erp_bus::{Envelope, HandlerError};
 use erp_contracts::warehouse::StockShortage;
 
 pub fn stock_shortage(conn: &mut PgConnection, env: &Envelope, e: StockShortage) -> Result<(), HandlerError> {
-    requests::from_shortage(conn, env.id, &e)?;
+    if let Some(id) = requests::from_shortage(conn, env.id, &e)? {
+        let meta = erp_bus::EventMeta::caused_by(crate::NAME, env);
+        erp_bus::flow::begin(conn, &meta, (requests::DOCUMENT_TYPE, id))?;
+    }
     Ok(())
 }

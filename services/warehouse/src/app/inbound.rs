@@ -162,6 +162,7 @@ pub fn confirm(
     let actor = actor.actor();
     let note = lock(conn, id)?;
     let next = note.status.transition(InboundAction::Confirm)?;
+    let meta = &erp_bus::flow::resume(conn, meta, (notes::INBOUND_NOTE, id))?;
     let lines = inbound::lines(conn, id)?;
     let given = check_receipt(&input.lines, &lines)?;
     let received_of = |l: &InboundLine| given.get(&l.id).map(|i| &input.lines[*i]);

@@ -12,6 +12,11 @@ use erp_problem::{AppError, Validator};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+/// The notes' names in their business flows (`erp_bus::flow`): a note an event asked for
+/// continues the flow of the document that asked.
+pub const OUTBOUND_NOTE: &str = "outbound_note";
+pub const INBOUND_NOTE: &str = "inbound_note";
+
 pub struct NoteLine {
     pub source_line_id: Option<Uuid>,
     pub item_id: Uuid,

@@ -173,6 +173,7 @@ pub fn confirm(
     let wanted = &input.lines;
     let note = lock(conn, id)?;
     note.status.check_open("confirm")?;
+    let meta = &erp_bus::flow::resume(conn, meta, (notes::OUTBOUND_NOTE, id))?;
     let mut lines = outbound::lines(conn, id)?;
     let index = check_confirmation(wanted, &lines)?;
     let kind = outbound_movement(&note.source_kind);
@@ -301,6 +302,7 @@ pub fn cancel_rest(
 ) -> Result<OutboundDetail, AppError> {
     let note = lock(conn, id)?;
     note.status.check_open("cancel the rest of")?;
+    let meta = &erp_bus::flow::resume(conn, meta, (notes::OUTBOUND_NOTE, id))?;
     let mut lines = outbound::lines(conn, id)?;
     for l in &mut lines {
         l.cancelled += l.open_quantity();

@@ -5,7 +5,7 @@
 use crate::app::notes::{self, NewNote, NoteLine};
 use crate::domain::InboundKind;
 use diesel::PgConnection;
-use erp_bus::{Envelope, HandlerError, Subscriptions};
+use erp_bus::{Envelope, EventMeta, HandlerError, Subscriptions};
 use erp_contracts::warehouse::SourceRef;
 use erp_contracts::{crm, production, purchasing};
 
@@ -40,7 +40,12 @@ fn outbound_requested(conn: &mut PgConnection, env: &Envelope, e: crm::OutboundR
             })
             .collect(),
     };
-    notes::create_outbound(conn, &new)?;
+    let note = notes::create_outbound(conn, &new)?;
+    erp_bus::flow::begin(
+        conn,
+        &EventMeta::caused_by(crate::NAME, env),
+        (notes::OUTBOUND_NOTE, note.id),
+    )?;
     Ok(())
 }
 
@@ -70,7 +75,12 @@ fn purchase_arrived(
             })
             .collect(),
     };
-    notes::create_inbound(conn, InboundKind::Purchase, &new)?;
+    let note = notes::create_inbound(conn, InboundKind::Purchase, &new)?;
+    erp_bus::flow::begin(
+        conn,
+        &EventMeta::caused_by(crate::NAME, env),
+        (notes::INBOUND_NOTE, note.id),
+    )?;
     Ok(())
 }
 
@@ -100,6 +110,11 @@ fn production_receipt(
             })
             .collect(),
     };
-    notes::create_inbound(conn, InboundKind::Production, &new)?;
+    let note = notes::create_inbound(conn, InboundKind::Production, &new)?;
+    erp_bus::flow::begin(
+        conn,
+        &EventMeta::caused_by(crate::NAME, env),
+        (notes::INBOUND_NOTE, note.id),
+    )?;
     Ok(())
 }

@@ -144,10 +144,12 @@ pub fn create(
     let requests = proposed_lines(&existing, input)?;
     let (_, priced) = lines::build(c, lines::parse_currency(&order.currency)?, &requests)?;
     let number = erp_db::next_number(c, "CR", erp_calendar::today().year())?;
+    let id = Uuid::now_v7();
+    erp_bus::flow::inherit(c, (DOCUMENT_TYPE, id), (crate::app::orders::DOCUMENT_TYPE, order_id))?;
     rows::insert(
         c,
         &NewChange {
-            id: Uuid::now_v7(),
+            id,
             number: &number,
             order_id,
             reason: input.reason.trim(),

@@ -246,6 +246,7 @@ pub fn from_quotation(
         customer: &customer,
     };
     let id = insert_order(c, &header, &lines, &priced, &actor.actor())?;
+    erp_bus::flow::inherit(c, (DOCUMENT_TYPE, id), (quotations::DOCUMENT_TYPE, quotation_id))?;
     view(c, id)
 }
 

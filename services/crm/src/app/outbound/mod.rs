@@ -23,6 +23,9 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The outbound request's name in its business flow (`erp_bus::flow`).
+pub const DOCUMENT_TYPE: &str = "outbound_request";
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OutboundRequestInput {
     /// The warehouse's default warehouse when absent.
@@ -129,9 +132,15 @@ pub fn request(
     if next != status {
         set_order_status(c, order_id, next)?;
     }
-    erp_bus::enqueue(
+    let meta = erp_bus::flow::derive(
         c,
         meta,
+        (DOCUMENT_TYPE, request_id),
+        (crate::app::orders::DOCUMENT_TYPE, order_id),
+    )?;
+    erp_bus::enqueue(
+        c,
+        &meta,
         &OutboundRequested {
             request_id,
             order_id,

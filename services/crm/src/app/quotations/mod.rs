@@ -262,5 +262,6 @@ pub fn revise(c: &mut PgConnection, actor: &CurrentUser, id: Uuid) -> Result<Quo
         },
     )?;
     rows::copy_lines(c, q.id, new_id)?;
+    erp_bus::flow::inherit(c, (DOCUMENT_TYPE, new_id), (DOCUMENT_TYPE, q.id))?;
     view(c, new_id)
 }

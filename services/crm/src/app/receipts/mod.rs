@@ -101,10 +101,16 @@ pub fn record(
     }
     let number = erp_db::next_number(c, "RC", erp_calendar::today().year())?;
     let reference = erp_problem::clean(input.reference.as_deref());
+    let id = Uuid::now_v7();
+    erp_bus::flow::inherit(
+        c,
+        (approval::DOCUMENT_TYPE, id),
+        (crate::app::orders::DOCUMENT_TYPE, order_id),
+    )?;
     let receipt = rows::insert(
         c,
         &NewReceipt {
-            id: Uuid::now_v7(),
+            id,
             number: &number,
             order_id,
             order_number: &o.number,

@@ -272,6 +272,12 @@ pub fn record(
         })
         .collect();
     db::insert(c, &invoice, &lines)?;
+    let meta = &erp_bus::flow::derive(
+        c,
+        meta,
+        (DOCUMENT_TYPE, invoice.id),
+        (crate::app::orders::DOCUMENT_TYPE, order_id),
+    )?;
     let view = get(c, invoice.id)?;
     if view.invoice.status == InvoiceStatus::Matched {
         count_invoice(c, &o, &view.invoice, &view.lines, meta)?;

@@ -158,6 +158,11 @@ pub fn from_request(
         };
         let values = header.values(OrderStatus::Draft, &totals);
         let order_id = insert_order(c, user, &values, &lines, Some((request_id, q.id)))?;
+        erp_bus::flow::inherit(
+            c,
+            (super::DOCUMENT_TYPE, order_id),
+            (crate::app::requests::DOCUMENT_TYPE, request_id),
+        )?;
         for (i, (l, qty)) in part.lines.iter().enumerate() {
             add_ordered(c, l.request_line_id, *qty, &format!("lines[{i}].quantity"))?;
         }

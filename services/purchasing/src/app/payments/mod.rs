@@ -131,6 +131,11 @@ pub fn request(
         requested_by: user.actor(),
     };
     db::insert(c, &new)?;
+    erp_bus::flow::inherit(
+        c,
+        (DOCUMENT_TYPE, new.id),
+        (crate::app::orders::DOCUMENT_TYPE, order_id),
+    )?;
     let pr = db::lock(c, new.id)?;
     submit_document(c, &pr, user, meta)?;
     db::find(c, new.id)

@@ -110,6 +110,11 @@ pub fn choose(
             submitted_by: user.actor(),
         },
     )?;
+    erp_bus::flow::inherit(
+        c,
+        (SELECTION_DOCUMENT_TYPE, request_id),
+        (crate::app::requests::DOCUMENT_TYPE, request_id),
+    )?;
     let document = SupplierSelection::lock(c, request_id)?;
     submit_document(c, &document, user, meta)?;
     view(c, &r)
