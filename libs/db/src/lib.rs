@@ -17,6 +17,7 @@ pub use page::{Page, Paging};
 pub mod __reexport {
     pub use erp_problem;
     pub use serde;
+    pub use utoipa;
 }
 
 pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;

@@ -17,8 +17,9 @@
 /// ```
 ///
 /// It gives `ALL`, `as_str`, `parse` (an unknown stored name is an internal error),
-/// `parse_field` (a client's filter: 422 on the field, naming the states), `Display`, serde and
-/// diesel's `Text` mapping (`FromSql`, `ToSql`, `AsExpression`, `Queryable`).
+/// `parse_field` (a client's filter: 422 on the field, naming the states), `Display`, serde,
+/// an OpenAPI schema (a string with the names as its `enum`) and diesel's `Text` mapping
+/// (`FromSql`, `ToSql`, `AsExpression`, `Queryable`).
 #[macro_export]
 macro_rules! states {
     (
@@ -63,6 +64,18 @@ macro_rules! states {
                 })
             }
         }
+
+        impl $crate::__reexport::utoipa::PartialSchema for $name {
+            fn schema() -> $crate::__reexport::utoipa::openapi::RefOr<$crate::__reexport::utoipa::openapi::schema::Schema> {
+                use $crate::__reexport::utoipa::openapi::schema::{ObjectBuilder, Type};
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl $crate::__reexport::utoipa::ToSchema for $name {}
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -217,13 +217,44 @@ pub fn path_error_handler(err: PathError, _req: &HttpRequest) -> actix_web::Erro
     AppError::BadRequest(format!("invalid path parameter: {err}")).into()
 }
 
-pub fn query_error_handler(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    AppError::BadRequest(format!("invalid query parameter: {err}")).into()
+/// A query string that does not parse is a 400; a value outside a parameter's names (an
+/// unknown state, say) is a 422 on that parameter, found by its value.
+pub fn query_error_handler(err: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let message = err.to_string();
+    if let Some((field, expected)) = unknown_name(&message, req.query_string()) {
+        return AppError::validation(field, expected).into();
+    }
+    AppError::BadRequest(format!("invalid query parameter: {message}")).into()
+}
+
+/// The parameter holding the value serde called an unknown variant, and what it expected.
+fn unknown_name(message: &str, query: &str) -> Option<(String, String)> {
+    let rest = message.split("unknown variant `").nth(1)?;
+    let (value, rest) = rest.split_once('`')?;
+    let expected = rest
+        .trim_start_matches(", ")
+        .trim_start_matches("expected ")
+        .replace('`', "");
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
+        .ok()?
+        .into_inner();
+    let (field, _) = pairs.into_iter().find(|(_, v)| v == value)?;
+    Some((field, format!("must be {expected}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_name_in_the_query_is_found_by_its_value() {
+        let message = "Query deserialize error: unknown variant `lost`, expected one of `pending`, `approved`";
+        assert_eq!(
+            unknown_name(message, "limit=5&status=lost"),
+            Some(("status".into(), "must be one of pending, approved".into()))
+        );
+        assert_eq!(unknown_name("invalid digit found in string", "limit=ten"), None);
+    }
     use serde::Deserialize;
 
     #[allow(dead_code)]

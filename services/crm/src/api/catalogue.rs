@@ -54,6 +54,7 @@ impl From<rows::Price> for Price {
 #[into_params(parameter_in = Query)]
 pub struct PriceQuery {
     pub item_id: Option<Uuid>,
+    #[param(value_type = Option<erp_money::Currency>, inline)]
     pub currency: Option<String>,
 }
 
@@ -71,7 +72,14 @@ async fn list_prices(
     query: web::Query<PriceQuery>,
 ) -> Result<web::Json<Vec<Price>>, AppError> {
     let q = query.into_inner();
-    let currency = q.currency.map(|c| c.to_uppercase());
+    let currency = q
+        .currency
+        .map(|c| {
+            erp_money::Currency::parse(&c.to_uppercase())
+                .map(|c| c.code().to_owned())
+                .map_err(|e| AppError::validation("currency", e.to_string()))
+        })
+        .transpose()?;
     let rows = erp_db::with_conn(&ctx.pool, move |c| app::list(c, q.item_id, currency.as_deref())).await?;
     Ok(web::Json(rows.into_iter().map(Into::into).collect()))
 }

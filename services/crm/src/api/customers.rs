@@ -4,6 +4,7 @@
 use super::SELLERS;
 use crate::app::customers::{self as app, ContactInput, CustomerFilter, CustomerInput, CustomerView};
 use crate::db::customers as rows;
+use crate::domain::customer::Grade;
 use crate::domain::visibility::{Scope, scope};
 use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -159,6 +160,7 @@ pub struct CustomerQuery {
     /// Text in code, name, tax number or phone; Vietnamese matches with or without diacritics.
     pub q: Option<String>,
     /// A, B, C or D.
+    #[param(value_type = Option<Grade>, inline)]
     pub grade: Option<String>,
     pub owner_id: Option<Uuid>,
     pub active: Option<bool>,
@@ -204,7 +206,10 @@ async fn list_customers(
     let paging = Paging::new(q.limit, q.cursor);
     let filter = CustomerFilter {
         text: q.q.as_deref().filter(|t| !t.trim().is_empty()).map(erp_db::fold_search),
-        grade: q.grade.map(|g| g.to_uppercase()),
+        grade: q
+            .grade
+            .map(|g| Grade::parse_field("grade", &g).map(|g| g.as_str().to_owned()))
+            .transpose()?,
         owner_id: q.owner_id,
         active: q.active,
     };

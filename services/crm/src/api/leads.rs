@@ -11,7 +11,7 @@ use crate::app::leads::{
     self as app, AssignLeadInput, Conversion, ConvertLeadInput, DisqualifyLeadInput, LeadFilter, LeadInput,
 };
 use crate::db::leads as rows;
-use crate::domain::pipeline::{LEAD_ROLES, LeadStatus, lead_scope};
+use crate::domain::pipeline::{LEAD_ROLES, LeadChannel, LeadStatus, lead_scope};
 use crate::domain::visibility::Scope;
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::{DateTime, Utc};
@@ -125,8 +125,10 @@ pub struct LeadQuery {
     /// Text in the name, contact, phone or e-mail; Vietnamese matches with or without diacritics.
     pub q: Option<String>,
     /// new, assigned, converted or disqualified.
+    #[param(value_type = Option<LeadStatus>, inline)]
     pub status: Option<String>,
     /// seo, google_ads, facebook, zalo, website, exhibition or referral.
+    #[param(value_type = Option<crate::domain::pipeline::LeadChannel>, inline)]
     pub channel: Option<String>,
     pub assigned_to: Option<Uuid>,
     /// 1–200, default 50.
@@ -177,7 +179,10 @@ async fn list_leads(
             .status
             .map(|s| LeadStatus::parse_field("status", &s.to_lowercase()))
             .transpose()?,
-        channel: q.channel.map(|ch| ch.to_lowercase()),
+        channel: q
+            .channel
+            .map(|ch| LeadChannel::parse_field("channel", &ch).map(|ch| ch.as_str().to_owned()))
+            .transpose()?,
         assigned_to: q.assigned_to,
     };
     let page = erp_db::with_conn(&ctx.pool, move |c| app::list(c, &user, &filter, &paging)).await?;

@@ -32,6 +32,17 @@ pub enum Grade {
 }
 
 impl Grade {
+    pub const ALL: [Grade; 4] = [Grade::A, Grade::B, Grade::C, Grade::D];
+
+    /// A client's filter value (either case); another is a 422 on `field`.
+    pub fn parse_field(field: &str, s: &str) -> Result<Self, erp_problem::AppError> {
+        let s = s.trim().to_uppercase();
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| erp_problem::AppError::validation(field, "must be one of A, B, C, D"))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Grade::A => "A",

@@ -34,6 +34,7 @@ pub struct TrialBalanceQuery {
     /// Last day included; to the end when absent.
     pub to: Option<NaiveDate>,
     /// ISO 4217 code; lines in other currencies are left out.
+    #[param(value_type = Option<erp_money::Currency>, inline)]
     pub currency: Option<String>,
 }
 
@@ -106,8 +107,10 @@ pub struct AgingQuery {
     /// The day the report is read at; today when absent.
     pub as_of: Option<NaiveDate>,
     /// ISO 4217 code; the book currency when absent.
+    #[param(value_type = Option<erp_money::Currency>, inline)]
     pub currency: Option<String>,
     /// Receivables only: `customer` (default) or `salesperson`.
+    #[param(schema_with = aging_groups)]
     pub group_by: Option<String>,
 }
 
@@ -119,9 +122,28 @@ pub struct PeriodQuery {
     /// Last day included; today when absent.
     pub to: Option<NaiveDate>,
     /// ISO 4217 code; the book currency when absent.
+    #[param(value_type = Option<erp_money::Currency>, inline)]
     pub currency: Option<String>,
     /// Gross margin only: `order` (default), `customer` or `salesperson`.
+    #[param(schema_with = margin_groups)]
     pub group_by: Option<String>,
+}
+
+/// The `group_by` values of the aging reports, as the parameter's schema.
+fn aging_groups() -> utoipa::openapi::schema::Object {
+    groups(&[GroupBy::Customer, GroupBy::Salesperson, GroupBy::Supplier])
+}
+
+/// The `group_by` values of the gross margin, as the parameter's schema.
+fn margin_groups() -> utoipa::openapi::schema::Object {
+    groups(&[GroupBy::Order, GroupBy::Customer, GroupBy::Salesperson])
+}
+
+fn groups(values: &[GroupBy]) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(values.iter().map(|g| g.as_str())))
+        .build()
 }
 
 fn group_by(text: Option<&str>, allowed: &[GroupBy], default: GroupBy) -> Result<GroupBy, AppError> {
@@ -218,6 +240,9 @@ async fn profit_and_loss(
     user.require_any(&READERS)?;
     let q = query.into_inner();
     let (from, to) = period(&q)?;
+    if q.group_by.is_some() {
+        return Err(AppError::validation("group_by", "is not used by the profit and loss"));
+    }
     let report = erp_db::with_conn(&ctx.pool, move |c| {
         app::profit_and_loss(c, q.currency.as_deref(), from, to)
     })

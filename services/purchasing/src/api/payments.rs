@@ -95,6 +95,7 @@ pub struct PaymentDecision {
 #[into_params(parameter_in = Query)]
 pub struct PaymentRequestQuery {
     /// `requested` (finance's work list), `approved`, `rejected` or `paid`.
+    #[param(value_type = Option<PaymentStatus>, inline)]
     pub status: Option<String>,
     pub order_id: Option<Uuid>,
     pub supplier_id: Option<Uuid>,

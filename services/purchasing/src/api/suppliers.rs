@@ -77,8 +77,10 @@ pub struct SupplierQuery {
     /// diacritics.
     pub q: Option<String>,
     pub active: Option<bool>,
+    #[param(value_type = Option<erp_money::Currency>, inline)]
     pub currency: Option<String>,
     /// Suppliers rated at least this (1–5).
+    #[param(minimum = 1, maximum = 5)]
     pub min_rating: Option<i32>,
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,

@@ -126,6 +126,7 @@ impl From<InboundDetail> for InboundNoteDetail {
 #[into_params(parameter_in = Query)]
 pub struct InboundQuery {
     /// `open`, `received` or `cancelled`.
+    #[param(value_type = Option<InboundStatus>, inline)]
     pub status: Option<String>,
     pub warehouse_id: Option<Uuid>,
     /// Only the notes made for this document (a sales order, a purchase order's arrival, …).

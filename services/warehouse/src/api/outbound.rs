@@ -115,6 +115,7 @@ impl From<OutboundDetail> for OutboundNoteDetail {
 #[into_params(parameter_in = Query)]
 pub struct NoteQuery {
     /// `open`, `partially_issued`, `issued`, `cancelled`.
+    #[param(value_type = Option<OutboundStatus>, inline)]
     pub status: Option<String>,
     pub warehouse_id: Option<Uuid>,
     /// Only the notes made for this document (a sales order, a purchase order's arrival, …).

@@ -101,6 +101,7 @@ async fn rebuild_balances(ctx: web::Data<AppContext>, user: CurrentUser) -> Resu
 #[into_params(parameter_in = Query)]
 pub struct StaleQuery {
     /// Days without movement (default 365).
+    #[param(minimum = 1, maximum = 36500)]
     pub days: Option<i32>,
 }
 

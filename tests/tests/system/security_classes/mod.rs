@@ -5,6 +5,7 @@
 //! own tests (`services/hr/tests/grants`).
 
 mod injection;
+mod parameters;
 mod records;
 mod scripts;
 mod tokens;

@@ -38,6 +38,7 @@ pub struct OpportunityQuery {
     /// Text in the opportunity's name or the customer's code or name.
     pub q: Option<String>,
     /// qualification, needs, proposal, negotiation, won or lost.
+    #[param(value_type = Option<Stage>, inline)]
     pub stage: Option<String>,
     /// Only the open ones (true) or only the won and lost (false).
     pub open: Option<bool>,

@@ -194,6 +194,7 @@ impl From<OrderView> for OrderDetail {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderQuery {
+    #[param(value_type = Option<OrderStatus>, inline)]
     pub status: Option<String>,
     pub customer_id: Option<Uuid>,
     pub limit: Option<i64>,

@@ -87,6 +87,7 @@ pub struct ReceiptDecision {
 #[into_params(parameter_in = Query)]
 pub struct ReceiptQuery {
     /// `recorded`, `confirmed` or `rejected`.
+    #[param(value_type = Option<ReceiptStatus>, inline)]
     pub status: Option<String>,
     pub order_id: Option<Uuid>,
     pub limit: Option<i64>,

@@ -137,6 +137,7 @@ impl From<QuotationView> for QuotationDetail {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QuotationQuery {
+    #[param(value_type = Option<QuotationStatus>, inline)]
     pub status: Option<String>,
     pub customer_id: Option<Uuid>,
     pub limit: Option<i64>,

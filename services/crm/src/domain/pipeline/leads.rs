@@ -22,6 +22,25 @@ pub enum LeadChannel {
 }
 
 impl LeadChannel {
+    pub const ALL: [LeadChannel; 7] = [
+        LeadChannel::Seo,
+        LeadChannel::GoogleAds,
+        LeadChannel::Facebook,
+        LeadChannel::Zalo,
+        LeadChannel::Website,
+        LeadChannel::Exhibition,
+        LeadChannel::Referral,
+    ];
+
+    /// A client's filter value (either case); another is a 422 on `field` naming the channels.
+    pub fn parse_field(field: &str, s: &str) -> Result<Self, AppError> {
+        let s = s.trim().to_lowercase();
+        Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|c| c.as_str()).collect();
+            AppError::validation(field, format!("must be one of {}", names.join(", ")))
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             LeadChannel::Seo => "seo",

@@ -7,8 +7,6 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 erp_db::states! {
     /// An opportunity's stage: four open ones in order, then won or lost (final).
-    #[derive(utoipa::ToSchema)]
-    #[serde(rename_all = "snake_case")]
     pub enum Stage: "opportunity stage" {
         Qualification = "qualification",
         Needs = "needs",

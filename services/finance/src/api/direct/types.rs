@@ -66,6 +66,7 @@ impl From<DirectEntryRow> for DirectEntry {
 #[into_params(parameter_in = Query)]
 pub struct DirectQuery {
     /// `pending_review` (the finance manager's work list), `posted` or `rejected`.
+    #[param(value_type = Option<DirectStatus>, inline)]
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,

@@ -73,6 +73,7 @@ impl From<PaymentRow> for Payment {
 #[into_params(parameter_in = Query)]
 pub struct PaymentQuery {
     /// `awaiting` (the finance manager's work list) or `paid`.
+    #[param(value_type = Option<PaymentStatus>, inline)]
     pub status: Option<String>,
     pub supplier_id: Option<Uuid>,
     pub limit: Option<i64>,

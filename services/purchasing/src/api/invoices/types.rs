@@ -137,6 +137,7 @@ impl From<InvoiceView> for InvoiceDetail {
 #[into_params(parameter_in = Query)]
 pub struct InvoiceQuery {
     /// `matched`, `blocked` (the purchasing manager's work list), `accepted` or `rejected`.
+    #[param(value_type = Option<InvoiceStatus>, inline)]
     pub status: Option<String>,
     pub order_id: Option<Uuid>,
     pub supplier_id: Option<Uuid>,

@@ -165,6 +165,7 @@ pub struct CreatedOrders {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderQuery {
+    #[param(value_type = Option<OrderStatus>, inline)]
     pub status: Option<String>,
     pub supplier_id: Option<Uuid>,
     pub request_id: Option<Uuid>,

@@ -132,7 +132,9 @@ impl From<RequestView> for RequestDetail {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequestQuery {
+    #[param(value_type = Option<RequestStatus>, inline)]
     pub status: Option<String>,
+    #[param(schema_with = source_schema)]
     pub source: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
@@ -152,4 +154,12 @@ impl From<Page<RequestRow>> for RequestPage {
             next_cursor: p.next_cursor,
         }
     }
+}
+
+/// The sources a purchase request may come from, as the `source` filter's schema.
+fn source_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(crate::domain::requests::ALL_SOURCES))
+        .build()
 }
