@@ -217,3 +217,23 @@ proptest! {
         prop_assert!((rounded - amount).abs() <= step);
     }
 }
+
+/// The table of lines the console's own line pricing is checked against too
+/// (console/src/format.test.ts): both sides must give these amounts.
+#[test]
+fn the_shared_table_of_lines_prices_as_written() {
+    let cases: Vec<serde_json::Value> = serde_json::from_str(include_str!("../../line_cases.json")).unwrap();
+    assert!(cases.len() >= 8);
+    for case in cases {
+        let d = |k: &str| case[k].as_str().unwrap().parse::<Decimal>().unwrap();
+        let currency = Currency::parse(case["currency"].as_str().unwrap()).unwrap();
+        let t = line_totals(
+            &line(d("quantity"), d("unit_price"), d("discount_pct"), d("tax_rate_pct")),
+            currency,
+        )
+        .unwrap();
+        let got = [t.gross, t.discount, t.net, t.tax, t.total].map(|v| v.to_string());
+        let want = ["gross", "discount", "net", "tax", "total"].map(|k| case[k].as_str().unwrap().to_owned());
+        assert_eq!(got, want, "{case}");
+    }
+}

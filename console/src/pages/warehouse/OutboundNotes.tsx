@@ -1,0 +1,28 @@
+import { Card, Tag } from "antd";
+import type { components } from "../../api/schema/warehouse";
+import { KeysetTable } from "../../components/KeysetTable";
+import { formatDateTime } from "../../format";
+import { useI18n } from "../../i18n";
+
+type OutboundNote = components["schemas"]["OutboundNote"];
+
+export default function OutboundNotes() {
+  const { t, lang } = useI18n();
+  return (
+    <Card title={t("menu.outbound")}>
+      <KeysetTable<OutboundNote>
+        service="warehouse"
+        resource="outbound-notes"
+        path="/api/v1/outbound-notes"
+        testId="outbound-notes"
+        columns={[
+          { title: t("field.number"), dataIndex: "number" },
+          { title: t("field.source"), dataIndex: "source_number" },
+          { title: t("field.party"), dataIndex: "party" },
+          { title: t("field.status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
+          { title: t("field.date"), dataIndex: "created_at", render: (d: string) => formatDateTime(d, lang) },
+        ]}
+      />
+    </Card>
+  );
+}
