@@ -4,10 +4,11 @@ import { ConfigProvider } from "antd";
 import enUS from "antd/locale/en_US";
 import viVN from "antd/locale/vi_VN";
 import zhCN from "antd/locale/zh_CN";
-import { lazy, Suspense, type ReactNode } from "react";
+import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { BrowserRouter, Outlet, Route, Routes } from "react-router";
 import { authProvider } from "./api/authProvider";
 import { dataProvider } from "./api/dataProvider";
+import type { Service } from "./api/http";
 import { I18nProvider, useI18n } from "./i18n";
 import { Login } from "./pages/Login";
 
@@ -16,11 +17,29 @@ const Shell = lazy(() => import("./components/Shell"));
 const Home = lazy(() => import("./pages/Home"));
 const Gate = lazy(() => import("./components/Gate"));
 const NotFound = lazy(() => import("./components/Gate").then((m) => ({ default: m.NotFound })));
-const Customers = lazy(() => import("./pages/sales/Customers"));
-const Orders = lazy(() => import("./pages/sales/Orders"));
-const OrderShow = lazy(() => import("./pages/sales/OrderShow"));
-const OutboundNotes = lazy(() => import("./pages/warehouse/OutboundNotes"));
-const Employees = lazy(() => import("./pages/people/Employees"));
+
+/** Each page: its route, and the call behind it that decides who may open it. */
+const PAGES: [string, Service, string, ComponentType][] = [
+  ["/sales/customers", "crm", "GET /api/v1/customers", lazy(() => import("./pages/sales/Customers"))],
+  ["/sales/customers/new", "crm", "POST /api/v1/customers", lazy(() => import("./pages/sales/CustomerCreate"))],
+  ["/sales/orders", "crm", "GET /api/v1/orders", lazy(() => import("./pages/sales/Orders"))],
+  ["/sales/orders/new", "crm", "POST /api/v1/orders", lazy(() => import("./pages/sales/OrderCreate"))],
+  ["/sales/orders/:id", "crm", "GET /api/v1/orders/{id}", lazy(() => import("./pages/sales/OrderShow"))],
+  ["/warehouse/outbound", "warehouse", "GET /api/v1/outbound-notes", lazy(() => import("./pages/warehouse/OutboundNotes"))],
+  [
+    "/warehouse/outbound/:id",
+    "warehouse",
+    "GET /api/v1/outbound-notes/{id}",
+    lazy(() => import("./pages/warehouse/OutboundNoteShow")),
+  ],
+  [
+    "/finance/receivables",
+    "finance",
+    "GET /api/v1/reports/receivables-aging",
+    lazy(() => import("./pages/finance/Receivables")),
+  ],
+  ["/people/employees", "hr", "GET /api/v1/employees", lazy(() => import("./pages/people/Employees"))],
+];
 
 const providers = {
   default: dataProvider("crm"),
@@ -64,56 +83,17 @@ function Routed() {
               }
             >
               <Route index element={<Home />} />
-              <Route
-                path="/sales/customers"
-                element={
-                  <Gate service="crm" method="GET" path="/api/v1/customers">
-                    <Lazy>
-                      <Customers />
-                    </Lazy>
-                  </Gate>
-                }
-              />
-              <Route
-                path="/sales/orders"
-                element={
-                  <Gate service="crm" method="GET" path="/api/v1/orders">
-                    <Lazy>
-                      <Orders />
-                    </Lazy>
-                  </Gate>
-                }
-              />
-              <Route
-                path="/sales/orders/:id"
-                element={
-                  <Gate service="crm" method="GET" path="/api/v1/orders/{id}">
-                    <Lazy>
-                      <OrderShow />
-                    </Lazy>
-                  </Gate>
-                }
-              />
-              <Route
-                path="/warehouse/outbound"
-                element={
-                  <Gate service="warehouse" method="GET" path="/api/v1/outbound-notes">
-                    <Lazy>
-                      <OutboundNotes />
-                    </Lazy>
-                  </Gate>
-                }
-              />
-              <Route
-                path="/people/employees"
-                element={
-                  <Gate service="hr" method="GET" path="/api/v1/employees">
-                    <Lazy>
-                      <Employees />
-                    </Lazy>
-                  </Gate>
-                }
-              />
+              {PAGES.map(([path, service, api, Page]) => (
+                <Route
+                  key={path}
+                  path={path}
+                  element={
+                    <Gate service={service} method={api.split(" ")[0] ?? "GET"} path={api.split(" ")[1] ?? ""}>
+                      <Page />
+                    </Gate>
+                  }
+                />
+              ))}
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

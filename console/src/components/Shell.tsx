@@ -31,6 +31,18 @@ const AREAS: Area[] = [
     ],
   },
   {
+    key: "finance",
+    label: "menu.finance",
+    entries: [
+      {
+        key: "/finance/receivables",
+        label: "menu.receivables",
+        service: "finance",
+        path: "/api/v1/reports/receivables-aging",
+      },
+    ],
+  },
+  {
     key: "people",
     label: "menu.people",
     entries: [{ key: "/people/employees", label: "menu.employees", service: "hr", path: "/api/v1/employees" }],

@@ -1,7 +1,7 @@
 // What waits for me: the approvals each service's inbox holds for the signed-in person, with
 // approve and reject (a reason is required to reject).
 import { useInvalidate, useList } from "@refinedev/core";
-import { App, Button, Card, Input, Modal, Space, Table, Tag } from "antd";
+import { App, Button, Card, Input, Modal, Space, Table, Tag, type ButtonProps } from "antd";
 import { useState } from "react";
 import { ApiError, call, type Service } from "../api/http";
 import type { components } from "../api/schema/crm";
@@ -127,7 +127,8 @@ export default function Home() {
           setDeciding(null);
           setError(null);
         }}
-        okButtonProps={{ danger: deciding?.approve === false }}
+        okText={t(deciding?.approve === false ? "approval.reject" : "approval.approve")}
+        okButtonProps={{ danger: deciding?.approve === false, "data-testid": "decision-ok" } as ButtonProps}
       >
         <Input.TextArea
           placeholder={t("approval.comment")}

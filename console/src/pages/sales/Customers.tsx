@@ -1,4 +1,7 @@
-import { Card, Tag } from "antd";
+import { Button, Card, Tag } from "antd";
+import { may } from "../../api/access";
+import * as session from "../../api/session";
+import { useNavigate } from "react-router";
 import type { components } from "../../api/schema/crm";
 import { KeysetTable } from "../../components/KeysetTable";
 import { formatMoney } from "../../format";
@@ -8,8 +11,18 @@ type Customer = components["schemas"]["Customer"];
 
 export default function Customers() {
   const { t, lang } = useI18n();
+  const navigate = useNavigate();
   return (
-    <Card title={t("menu.customers")}>
+    <Card
+      title={t("menu.customers")}
+      extra={
+        may(session.person()?.roles ?? [], "crm", "POST", "/api/v1/customers") && (
+          <Button type="primary" data-testid="new" onClick={() => navigate("/sales/customers/new")}>
+            {t("menu.newCustomer")}
+          </Button>
+        )
+      }
+    >
       <KeysetTable<Customer>
         service="crm"
         resource="customers"

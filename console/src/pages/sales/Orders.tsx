@@ -1,4 +1,6 @@
-import { Card, Tag } from "antd";
+import { Button, Card, Tag } from "antd";
+import { may } from "../../api/access";
+import * as session from "../../api/session";
 import { useNavigate } from "react-router";
 import type { components } from "../../api/schema/crm";
 import { KeysetTable } from "../../components/KeysetTable";
@@ -11,7 +13,16 @@ export default function Orders() {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   return (
-    <Card title={t("menu.orders")}>
+    <Card
+      title={t("menu.orders")}
+      extra={
+        may(session.person()?.roles ?? [], "crm", "POST", "/api/v1/orders") && (
+          <Button type="primary" data-testid="new" onClick={() => navigate("/sales/orders/new")}>
+            {t("menu.newOrder")}
+          </Button>
+        )
+      }
+    >
       <KeysetTable<SalesOrder>
         service="crm"
         resource="orders"

@@ -1,4 +1,5 @@
 import { Card, Tag } from "antd";
+import { useNavigate } from "react-router";
 import type { components } from "../../api/schema/warehouse";
 import { KeysetTable } from "../../components/KeysetTable";
 import { formatDateTime } from "../../format";
@@ -8,6 +9,7 @@ type OutboundNote = components["schemas"]["OutboundNote"];
 
 export default function OutboundNotes() {
   const { t, lang } = useI18n();
+  const navigate = useNavigate();
   return (
     <Card title={t("menu.outbound")}>
       <KeysetTable<OutboundNote>
@@ -15,6 +17,7 @@ export default function OutboundNotes() {
         resource="outbound-notes"
         path="/api/v1/outbound-notes"
         testId="outbound-notes"
+        onOpen={(n) => navigate(`/warehouse/outbound/${n.id}`)}
         columns={[
           { title: t("field.number"), dataIndex: "number" },
           { title: t("field.source"), dataIndex: "source_number" },

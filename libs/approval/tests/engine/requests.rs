@@ -914,9 +914,10 @@ async fn a_withdrawn_request_closes_the_inbox_and_refuses_decisions() {
     svc.get(&format!("/api/v1/approvals/{}", Uuid::now_v7()), Some(&gm.token))
         .await
         .assert_problem(404);
+    // An unknown state is a 422 naming the parameter.
     svc.get("/api/v1/approvals?status=nonsense", Some(&gm.token))
         .await
-        .assert_problem(400);
+        .assert_invalid_fields(&["status"]);
     svc.get("/api/v1/approvals", None).await.assert_problem(401);
 }
 

@@ -583,7 +583,7 @@ async fn item_search_ignores_diacritics_and_filters_by_kind_and_activity() {
     let r = fx.wh.get("/api/v1/items?kind=part", Some(&fx.keeper)).await;
     assert_eq!(ids(&r), [chinese, bolt]);
     let r = fx.wh.get("/api/v1/items?kind=gadget", Some(&fx.keeper)).await;
-    r.assert_problem(400);
+    r.assert_invalid_fields(&["kind"]);
 
     let r = fx
         .wh

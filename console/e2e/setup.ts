@@ -1,0 +1,93 @@
+// The master data a browser test starts from, made over the API through the proxy (as an
+// integrator would): people in hr, the warehouse's store, item and stock, crm's price.
+import { expect, type APIRequestContext } from "@playwright/test";
+
+export const PASSWORD = "Mật-khẩu-2026";
+
+type Json = Record<string, unknown>;
+
+export async function api(request: APIRequestContext, token: string | null, method: string, path: string, body?: Json) {
+  const res = await request.fetch(path, {
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    data: body,
+  });
+  const text = await res.text();
+  return { status: res.status(), body: text ? (JSON.parse(text) as Json) : {} };
+}
+
+export async function login(request: APIRequestContext, code: string, password: string): Promise<string> {
+  const r = await api(request, null, "POST", "/api/hr/api/v1/auth/login", { code, password });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.access_token as string;
+}
+
+async function created(request: APIRequestContext, token: string, path: string, body: Json): Promise<string> {
+  const r = await api(request, token, "POST", path, body);
+  expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(201);
+  return r.body.id as string;
+}
+
+/** Polls until `check` holds (events travel between services). */
+export async function until(what: string, check: () => Promise<boolean>) {
+  await expect.poll(check, { message: what, timeout: 30_000, intervals: [100, 250, 500] }).toBe(true);
+}
+
+export type Floor = { item: string; sku: string; price: number };
+
+/** Hires a sales manager and a salesperson reporting to them, a warehouse keeper and a finance
+ * manager (codes QL01, NV01, KHO01, KT01); opens a store with 10 of one item at 100 000 VND. */
+export async function salesFloor(request: APIRequestContext, admin: string): Promise<Floor> {
+  const sales = await created(request, admin, "/api/hr/api/v1/departments", { code: "KD", name: "Phòng Kinh Doanh" });
+  const office = await created(request, admin, "/api/hr/api/v1/departments", { code: "TC", name: "Phòng Tài chính - Kho" });
+  const hire = (code: string, name: string, roles: string[], department: string, manager?: string) =>
+    created(request, admin, "/api/hr/api/v1/employees", {
+      code,
+      name,
+      roles,
+      department_id: department,
+      manager_id: manager ?? null,
+      password: PASSWORD,
+    });
+  const manager = await hire("QL01", "Trần Thị Bình", ["sales_manager"], sales);
+  const seller = await hire("NV01", "Nguyễn Văn An", ["sales"], sales, manager);
+  await hire("KHO01", "Phạm Văn Kho", ["warehouse_keeper"], office);
+  await hire("KT01", "Lê Thu Hà", ["finance_manager"], office);
+  const keeper = await login(request, "KHO01", PASSWORD);
+  const boss = await login(request, "QL01", PASSWORD);
+  for (const svc of ["crm", "warehouse", "finance"]) {
+    for (const who of [manager, seller]) {
+      await until(`${svc} knows ${who}`, async () => {
+        return (await api(request, keeper, "GET", `/api/${svc}/api/v1/directory/employees/${who}`)).status === 200;
+      });
+    }
+  }
+  const store = await created(request, keeper, "/api/warehouse/api/v1/warehouses", {
+    code: "HN",
+    name: "Kho Hà Nội",
+    is_default: true,
+  });
+  const sku = "ONG-PVC-27";
+  const item = await created(request, keeper, "/api/warehouse/api/v1/items", {
+    sku,
+    name: "Ống nhựa PVC Ø27",
+    unit: "cây",
+    kind: "product",
+    standard_cost: "60000",
+  });
+  await created(request, keeper, "/api/warehouse/api/v1/stock/adjustments", {
+    warehouse_id: store,
+    reason: "tồn đầu kỳ",
+    lines: [{ item_id: item, quantity: "10" }],
+  });
+  await until("crm's catalogue has the item", async () => {
+    const r = await api(request, boss, "GET", `/api/crm/api/v1/catalogue/items?q=${sku}`);
+    return JSON.stringify(r.body).includes(item);
+  });
+  const price = await api(request, boss, "PUT", `/api/crm/api/v1/price-list/${item}/VND`, {
+    list_price: "100000",
+    floor_price: "90000",
+  });
+  expect(price.status, JSON.stringify(price.body)).toBe(200);
+  return { item, sku, price: 100000 };
+}
