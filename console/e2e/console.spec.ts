@@ -17,8 +17,7 @@ async function signIn(page: Page, code: string, password: string) {
 }
 
 async function chooseLanguage(page: Page, name: string) {
-  await page.getByTestId("language").click();
-  await page.getByTitle(name).click();
+  await page.getByTestId("language").getByText(name, { exact: true }).click();
 }
 
 test("signing in, the language switch, menus by role and the way back after signing out", async ({ page }) => {

@@ -91,3 +91,69 @@ export async function salesFloor(request: APIRequestContext, admin: string): Pro
   expect(price.status, JSON.stringify(price.body)).toBe(200);
   return { item, sku, price: 100000 };
 }
+
+export type Buying = { item: string; sku: string; suppliers: string[] };
+
+/** Hires a purchasing manager (MH00), a purchaser (MH01), a project controller (KS01), a
+ * finance manager (TC01) and a keeper (KHO1); opens a store with an item and no stock, and
+ * three suppliers (NCC-VAN-01..03). */
+export async function buyingFloor(request: APIRequestContext, admin: string): Promise<Buying> {
+  const buying = await created(request, admin, "/api/hr/api/v1/departments", { code: "MH", name: "Phòng Mua Hàng" });
+  const office = await created(request, admin, "/api/hr/api/v1/departments", { code: "VP", name: "Văn phòng" });
+  const hire = (code: string, name: string, roles: string[], department: string, manager?: string) =>
+    created(request, admin, "/api/hr/api/v1/employees", {
+      code,
+      name,
+      roles,
+      department_id: department,
+      manager_id: manager ?? null,
+      password: PASSWORD,
+    });
+  const head = await hire("MH00", "Đỗ Văn Hùng", ["purchasing_manager"], buying);
+  const buyer = await hire("MH01", "Phạm Thị Mai", ["purchaser"], buying, head);
+  const controller = await hire("KS01", "Lý Minh Châu", ["project_controller"], office);
+  const chief = await hire("TC01", "Hoàng Thu Trang", ["finance_manager"], office);
+  await hire("KHO1", "Vũ Đức Thắng", ["warehouse_keeper"], office);
+  const keeper = await login(request, "KHO1", PASSWORD);
+  const purchaser = await login(request, "MH01", PASSWORD);
+  for (const svc of ["purchasing", "warehouse", "finance"]) {
+    for (const who of [head, buyer, controller, chief]) {
+      await until(`${svc} knows ${who}`, async () => {
+        return (await api(request, keeper, "GET", `/api/${svc}/api/v1/directory/employees/${who}`)).status === 200;
+      });
+    }
+  }
+  await created(request, keeper, "/api/warehouse/api/v1/warehouses", { code: "HCM", name: "Kho Thủ Đức", is_default: true });
+  const sku = "VAN-DN100";
+  const item = await created(request, keeper, "/api/warehouse/api/v1/items", {
+    sku,
+    name: "Van cổng DN100",
+    unit: "cái",
+    kind: "product",
+    standard_cost: "450000",
+  });
+  await until("purchasing's catalogue has the item", async () => {
+    const r = await api(request, purchaser, "GET", `/api/purchasing/api/v1/catalogue/items?q=${sku}`);
+    return JSON.stringify(r.body).includes(item);
+  });
+  const suppliers: string[] = [];
+  for (const [code, name] of [
+    ["NCC-VAN-01", "Công ty TNHH Van Tân Thành"],
+    ["NCC-VAN-02", "Công ty CP Thiết bị nước Sài Gòn"],
+    ["NCC-VAN-03", "上海阀门有限公司"],
+  ] as const) {
+    suppliers.push(
+      await created(request, purchaser, "/api/purchasing/api/v1/suppliers", {
+        code,
+        name,
+        currency: "VND",
+        tax_number: "0301234567",
+        bank_name: "Vietcombank",
+        bank_account: `00710001${suppliers.length}`,
+        payment_terms: "30% đặt cọc, 70% sau khi nhận hàng",
+        payment_days: 30,
+      }),
+    );
+  }
+  return { item, sku, suppliers };
+}

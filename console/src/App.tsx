@@ -38,6 +38,49 @@ const PAGES: [string, Service, string, ComponentType][] = [
     "GET /api/v1/reports/receivables-aging",
     lazy(() => import("./pages/finance/Receivables")),
   ],
+  [
+    "/warehouse/inbound",
+    "warehouse",
+    "GET /api/v1/inbound-notes",
+    lazy(() => import("./pages/warehouse/InboundNotes")),
+  ],
+  [
+    "/warehouse/inbound/:id",
+    "warehouse",
+    "GET /api/v1/inbound-notes/{id}",
+    lazy(() => import("./pages/warehouse/InboundNoteShow")),
+  ],
+  [
+    "/purchasing/requests",
+    "purchasing",
+    "GET /api/v1/purchase-requests",
+    lazy(() => import("./pages/purchasing/Requests")),
+  ],
+  [
+    "/purchasing/requests/new",
+    "purchasing",
+    "POST /api/v1/purchase-requests",
+    lazy(() => import("./pages/purchasing/RequestCreate")),
+  ],
+  [
+    "/purchasing/requests/:id",
+    "purchasing",
+    "GET /api/v1/purchase-requests/{id}",
+    lazy(() => import("./pages/purchasing/RequestShow")),
+  ],
+  [
+    "/purchasing/orders",
+    "purchasing",
+    "GET /api/v1/purchase-orders",
+    lazy(() => import("./pages/purchasing/Orders")),
+  ],
+  [
+    "/purchasing/orders/:id",
+    "purchasing",
+    "GET /api/v1/purchase-orders/{id}",
+    lazy(() => import("./pages/purchasing/OrderShow")),
+  ],
+  ["/finance/payments", "finance", "GET /api/v1/payments", lazy(() => import("./pages/finance/Payments"))],
   ["/people/employees", "hr", "GET /api/v1/employees", lazy(() => import("./pages/people/Employees"))],
 ];
 

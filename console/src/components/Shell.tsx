@@ -28,6 +28,25 @@ const AREAS: Area[] = [
     label: "menu.warehouse",
     entries: [
       { key: "/warehouse/outbound", label: "menu.outbound", service: "warehouse", path: "/api/v1/outbound-notes" },
+      { key: "/warehouse/inbound", label: "menu.inbound", service: "warehouse", path: "/api/v1/inbound-notes" },
+    ],
+  },
+  {
+    key: "purchasing",
+    label: "menu.purchasing",
+    entries: [
+      {
+        key: "/purchasing/requests",
+        label: "menu.requests",
+        service: "purchasing",
+        path: "/api/v1/purchase-requests",
+      },
+      {
+        key: "/purchasing/orders",
+        label: "menu.purchaseOrders",
+        service: "purchasing",
+        path: "/api/v1/purchase-orders",
+      },
     ],
   },
   {
@@ -40,6 +59,7 @@ const AREAS: Area[] = [
         service: "finance",
         path: "/api/v1/reports/receivables-aging",
       },
+      { key: "/finance/payments", label: "menu.payments", service: "finance", path: "/api/v1/payments" },
     ],
   },
   {
