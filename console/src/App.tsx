@@ -11,9 +11,11 @@ import { dataProvider } from "./api/dataProvider";
 import type { Service } from "./api/http";
 import { I18nProvider, useI18n } from "./i18n";
 import { Login } from "./pages/Login";
+import { LISTS } from "./pages/listDefs";
 
 // Each area is its own chunk, loaded when first opened (docs/console.md, "Bundle").
 const Shell = lazy(() => import("./components/Shell"));
+const ConfiguredList = lazy(() => import("./pages/lists"));
 const Home = lazy(() => import("./pages/Home"));
 const Gate = lazy(() => import("./components/Gate"));
 const NotFound = lazy(() => import("./components/Gate").then((m) => ({ default: m.NotFound })));
@@ -133,6 +135,17 @@ function Routed() {
                   element={
                     <Gate service={service} method={api.split(" ")[0] ?? "GET"} path={api.split(" ")[1] ?? ""}>
                       <Page />
+                    </Gate>
+                  }
+                />
+              ))}
+              {LISTS.map((def) => (
+                <Route
+                  key={def.route}
+                  path={def.route}
+                  element={
+                    <Gate service={def.service} method="GET" path={def.path}>
+                      <ConfiguredList def={def} />
                     </Gate>
                   }
                 />

@@ -7,7 +7,7 @@ import { useState } from "react";
 import type { Service } from "../api/http";
 import { useI18n } from "../i18n";
 
-export function KeysetTable<T extends { id: string }>(props: {
+export function KeysetTable<T extends object>(props: {
   service: Service;
   resource: string;
   path: string;
@@ -15,6 +15,10 @@ export function KeysetTable<T extends { id: string }>(props: {
   searchable?: boolean;
   testId: string;
   onOpen?: (row: T) => void;
+  /** The row's key when it has no `id`. */
+  rowKey?: (row: T) => string;
+  /** Rows to show in warning colours (e.g. stock below its minimum). */
+  warn?: (row: T) => boolean;
 }) {
   const { t } = useI18n();
   const [q, setQ] = useState("");
@@ -38,14 +42,20 @@ export function KeysetTable<T extends { id: string }>(props: {
         />
       )}
       <Table<T>
-        rowKey="id"
+        rowKey={props.rowKey ?? ((row: T) => String((row as { id?: unknown }).id))}
         size="small"
         data-testid={props.testId}
         loading={query.isLoading}
         dataSource={rows}
         columns={props.columns}
         pagination={false}
-        onRow={(row) => ({ onClick: () => props.onOpen?.(row), style: props.onOpen ? { cursor: "pointer" } : {} })}
+        onRow={(row) => ({
+          onClick: () => props.onOpen?.(row),
+          style: {
+            ...(props.onOpen ? { cursor: "pointer" } : {}),
+            ...(props.warn?.(row) ? { background: "#fff1f0" } : {}),
+          },
+        })}
       />
       {result.hasNextPage && (
         <Button onClick={() => query.fetchNextPage()} loading={query.isFetchingNextPage}>

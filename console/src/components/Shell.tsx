@@ -10,6 +10,7 @@ import * as session from "../api/session";
 import type { Lang } from "../format";
 import { LANG_NAMES, LANGS, useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
+import { LISTS } from "../pages/listDefs";
 
 type Entry = { key: string; label: MessageKey; service: Service; path: string };
 type Area = { key: string; label: MessageKey; entries: Entry[] };
@@ -70,6 +71,20 @@ const AREAS: Area[] = [
 ];
 
 
+/** Each area's menu: its own pages, then its declared lists. */
+const MENU: Area[] = AREAS.map((area) => ({
+  ...area,
+  entries: [
+    ...area.entries,
+    ...LISTS.filter((l) => l.route.startsWith(`/${area.key}/`)).map((l) => ({
+      key: l.route,
+      label: l.title,
+      service: l.service,
+      path: l.path,
+    })),
+  ],
+}));
+
 export default function Shell({ children }: { children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
   const navigate = useNavigate();
@@ -79,7 +94,7 @@ export default function Shell({ children }: { children: ReactNode }) {
   const roles = me?.roles ?? [];
   const items = [
     { key: "/", label: t("menu.home") },
-    ...AREAS.map((area) => ({
+    ...MENU.map((area) => ({
       key: area.key,
       label: t(area.label),
       children: area.entries
@@ -98,7 +113,7 @@ export default function Shell({ children }: { children: ReactNode }) {
           mode="inline"
           data-testid="menu"
           selectedKeys={[location.pathname]}
-          defaultOpenKeys={AREAS.map((a) => a.key)}
+          defaultOpenKeys={MENU.map((a) => a.key)}
           items={items}
           onClick={(e) => navigate(e.key)}
         />
