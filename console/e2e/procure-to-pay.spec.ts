@@ -4,45 +4,17 @@
 // deposit is asked for, approved and paid by the finance manager; the goods arrive and the keeper
 // counts them in; the supplier's invoice matches.
 import { expect, test, type Page } from "@playwright/test";
-import { buyingFloor, login, PASSWORD } from "./setup";
+import { approveFromHome, buyingFloor, choose, input, login, signIn, signOut } from "./setup";
 
 const ADMIN = process.env.CONSOLE_ADMIN_CODE ?? "admin";
 const ADMIN_PASSWORD = process.env.CONSOLE_ADMIN_PASSWORD ?? "admin123";
 const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? "test-results/screens";
 
-function input(page: Page, testId: string) {
-  return page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
-}
-
-async function signIn(page: Page, code: string) {
-  await page.goto("/login");
-  await page.getByLabel("Mã nhân viên").fill(code);
-  await page.getByLabel("Mật khẩu").fill(PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page.getByText("Chờ tôi duyệt")).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Đăng xuất" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
-
 /** Signs in as `code` and approves the document `kind` (its label) numbered `number`. */
 async function approveAs(page: Page, code: string, kind: string, number: string) {
   await signIn(page, code);
-  const row = page.getByTestId("inbox").getByRole("row", { name: new RegExp(`${kind}.*${number}`) });
-  await expect(row).toBeVisible();
-  await row.getByRole("button", { name: "Duyệt" }).click();
-  await page.getByTestId("decision-comment").fill("đồng ý");
-  await page.getByTestId("decision-ok").click();
-  await expect(page.getByTestId("inbox").getByRole("row", { name: new RegExp(`${kind}.*${number}`) })).toHaveCount(0);
+  await approveFromHome(page, new RegExp(`${kind}.*${number}`));
   await signOut(page);
-}
-
-async function choose(page: Page, testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page.getByTitle(new RegExp(text)).first().click();
 }
 
 test("procure to pay through the screens as five people", async ({ page, request }) => {
@@ -132,7 +104,7 @@ test("procure to pay through the screens as five people", async ({ page, request
   await signOut(page);
   await signIn(page, "KHO1");
   await page.goto("/warehouse/inbound");
-  const note = page.getByTestId("inbound-notes").getByRole("row", { name: new RegExp(orderNumber) });
+  const note = page.getByTestId("inbound").getByRole("row", { name: new RegExp(orderNumber) });
   await expect(async () => {
     await page.reload();
     await expect(note).toBeVisible({ timeout: 1_000 });

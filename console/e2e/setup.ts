@@ -1,6 +1,8 @@
-// The master data a browser test starts from, made over the API through the proxy (as an
-// integrator would): people in hr, the warehouse's store, item and stock, crm's price.
-import { expect, type APIRequestContext } from "@playwright/test";
+// What the browser tests share: the master data they start from, made over the API through the
+// proxy (as an integrator would: people in hr, the warehouse's store, items and stock, crm's
+// price, suppliers), and the steps every person takes in the screens (signing in and out,
+// approving from the home page).
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const PASSWORD = "Mật-khẩu-2026";
 
@@ -33,14 +35,9 @@ export async function until(what: string, check: () => Promise<boolean>) {
   await expect.poll(check, { message: what, timeout: 30_000, intervals: [100, 250, 500] }).toBe(true);
 }
 
-export type Floor = { item: string; sku: string; price: number };
-
-/** Hires a sales manager and a salesperson reporting to them, a warehouse keeper and a finance
- * manager (codes QL01, NV01, KHO01, KT01); opens a store with 10 of one item at 100 000 VND. */
-export async function salesFloor(request: APIRequestContext, admin: string): Promise<Floor> {
-  const sales = await created(request, admin, "/api/hr/api/v1/departments", { code: "KD", name: "Phòng Kinh Doanh" });
-  const office = await created(request, admin, "/api/hr/api/v1/departments", { code: "TC", name: "Phòng Tài chính - Kho" });
-  const hire = (code: string, name: string, roles: string[], department: string, manager?: string) =>
+/** Hires employees with the shared password. */
+function hirer(request: APIRequestContext, admin: string) {
+  return (code: string, name: string, roles: string[], department: string, manager?: string) =>
     created(request, admin, "/api/hr/api/v1/employees", {
       code,
       name,
@@ -49,19 +46,34 @@ export async function salesFloor(request: APIRequestContext, admin: string): Pro
       manager_id: manager ?? null,
       password: PASSWORD,
     });
+}
+
+/** Waits until each service knows each employee (from hr's events). */
+async function knownEverywhere(request: APIRequestContext, token: string, services: string[], employees: string[]) {
+  for (const svc of services) {
+    for (const who of employees) {
+      await until(`${svc} knows ${who}`, async () => {
+        return (await api(request, token, "GET", `/api/${svc}/api/v1/directory/employees/${who}`)).status === 200;
+      });
+    }
+  }
+}
+
+export type Floor = { item: string; sku: string; price: number };
+
+/** Hires a sales manager and a salesperson reporting to them, a warehouse keeper and a finance
+ * manager (codes QL01, NV01, KHO01, KT01); opens a store with 10 of one item at 100 000 VND. */
+export async function salesFloor(request: APIRequestContext, admin: string): Promise<Floor> {
+  const sales = await created(request, admin, "/api/hr/api/v1/departments", { code: "KD", name: "Phòng Kinh Doanh" });
+  const office = await created(request, admin, "/api/hr/api/v1/departments", { code: "TC", name: "Phòng Tài chính - Kho" });
+  const hire = hirer(request, admin);
   const manager = await hire("QL01", "Trần Thị Bình", ["sales_manager"], sales);
   const seller = await hire("NV01", "Nguyễn Văn An", ["sales"], sales, manager);
   await hire("KHO01", "Phạm Văn Kho", ["warehouse_keeper"], office);
   await hire("KT01", "Lê Thu Hà", ["finance_manager"], office);
   const keeper = await login(request, "KHO01", PASSWORD);
   const boss = await login(request, "QL01", PASSWORD);
-  for (const svc of ["crm", "warehouse", "finance"]) {
-    for (const who of [manager, seller]) {
-      await until(`${svc} knows ${who}`, async () => {
-        return (await api(request, keeper, "GET", `/api/${svc}/api/v1/directory/employees/${who}`)).status === 200;
-      });
-    }
-  }
+  await knownEverywhere(request, keeper, ["crm", "warehouse", "finance"], [manager, seller]);
   const store = await created(request, keeper, "/api/warehouse/api/v1/warehouses", {
     code: "HN",
     name: "Kho Hà Nội",
@@ -100,15 +112,7 @@ export type Buying = { item: string; sku: string; suppliers: string[] };
 export async function buyingFloor(request: APIRequestContext, admin: string): Promise<Buying> {
   const buying = await created(request, admin, "/api/hr/api/v1/departments", { code: "MH", name: "Phòng Mua Hàng" });
   const office = await created(request, admin, "/api/hr/api/v1/departments", { code: "VP", name: "Văn phòng" });
-  const hire = (code: string, name: string, roles: string[], department: string, manager?: string) =>
-    created(request, admin, "/api/hr/api/v1/employees", {
-      code,
-      name,
-      roles,
-      department_id: department,
-      manager_id: manager ?? null,
-      password: PASSWORD,
-    });
+  const hire = hirer(request, admin);
   const head = await hire("MH00", "Đỗ Văn Hùng", ["purchasing_manager"], buying);
   const buyer = await hire("MH01", "Phạm Thị Mai", ["purchaser"], buying, head);
   const controller = await hire("KS01", "Lý Minh Châu", ["project_controller"], office);
@@ -116,13 +120,7 @@ export async function buyingFloor(request: APIRequestContext, admin: string): Pr
   await hire("KHO1", "Vũ Đức Thắng", ["warehouse_keeper"], office);
   const keeper = await login(request, "KHO1", PASSWORD);
   const purchaser = await login(request, "MH01", PASSWORD);
-  for (const svc of ["purchasing", "warehouse", "finance"]) {
-    for (const who of [head, buyer, controller, chief]) {
-      await until(`${svc} knows ${who}`, async () => {
-        return (await api(request, keeper, "GET", `/api/${svc}/api/v1/directory/employees/${who}`)).status === 200;
-      });
-    }
-  }
+  await knownEverywhere(request, keeper, ["purchasing", "warehouse", "finance"], [head, buyer, controller, chief]);
   await created(request, keeper, "/api/warehouse/api/v1/warehouses", { code: "HCM", name: "Kho Thủ Đức", is_default: true });
   const sku = "VAN-DN100";
   const item = await created(request, keeper, "/api/warehouse/api/v1/items", {
@@ -156,4 +154,39 @@ export async function buyingFloor(request: APIRequestContext, admin: string): Pr
     );
   }
   return { item, sku, suppliers };
+}
+
+/** The input of a field, whether the test id sits on the input or on its wrapper. */
+export function input(page: Page, testId: string) {
+  return page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
+}
+
+export async function signIn(page: Page, code: string) {
+  await page.goto("/login");
+  await page.getByLabel("Mã nhân viên").fill(code);
+  await page.getByLabel("Mật khẩu").fill(PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByText("Chờ tôi duyệt")).toBeVisible();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+/** Approves, from the home page, the waiting document whose row matches `row`. */
+export async function approveFromHome(page: Page, row: RegExp) {
+  const found = page.getByTestId("inbox").getByRole("row", { name: row });
+  await expect(found).toBeVisible();
+  await found.getByRole("button", { name: "Duyệt" }).click();
+  await page.getByTestId("decision-comment").fill("đồng ý");
+  await page.getByTestId("decision-ok").click();
+  await expect(page.getByTestId("inbox").getByRole("row", { name: row })).toHaveCount(0);
+}
+
+/** Picks the option of a searching select whose label contains `text`. */
+export async function choose(page: Page, testId: string, text: string) {
+  await page.getByTestId(testId).click();
+  await page.keyboard.type(text);
+  await page.getByTitle(new RegExp(text)).first().click();
 }

@@ -22,68 +22,16 @@ const NotFound = lazy(() => import("./components/Gate").then((m) => ({ default: 
 
 /** Each page: its route, and the call behind it that decides who may open it. */
 const PAGES: [string, Service, string, ComponentType][] = [
-  ["/sales/customers", "crm", "GET /api/v1/customers", lazy(() => import("./pages/sales/Customers"))],
   ["/sales/customers/new", "crm", "POST /api/v1/customers", lazy(() => import("./pages/sales/CustomerCreate"))],
-  ["/sales/orders", "crm", "GET /api/v1/orders", lazy(() => import("./pages/sales/Orders"))],
   ["/sales/orders/new", "crm", "POST /api/v1/orders", lazy(() => import("./pages/sales/OrderCreate"))],
   ["/sales/orders/:id", "crm", "GET /api/v1/orders/{id}", lazy(() => import("./pages/sales/OrderShow"))],
-  ["/warehouse/outbound", "warehouse", "GET /api/v1/outbound-notes", lazy(() => import("./pages/warehouse/OutboundNotes"))],
-  [
-    "/warehouse/outbound/:id",
-    "warehouse",
-    "GET /api/v1/outbound-notes/{id}",
-    lazy(() => import("./pages/warehouse/OutboundNoteShow")),
-  ],
-  [
-    "/finance/receivables",
-    "finance",
-    "GET /api/v1/reports/receivables-aging",
-    lazy(() => import("./pages/finance/Receivables")),
-  ],
-  [
-    "/warehouse/inbound",
-    "warehouse",
-    "GET /api/v1/inbound-notes",
-    lazy(() => import("./pages/warehouse/InboundNotes")),
-  ],
-  [
-    "/warehouse/inbound/:id",
-    "warehouse",
-    "GET /api/v1/inbound-notes/{id}",
-    lazy(() => import("./pages/warehouse/InboundNoteShow")),
-  ],
-  [
-    "/purchasing/requests",
-    "purchasing",
-    "GET /api/v1/purchase-requests",
-    lazy(() => import("./pages/purchasing/Requests")),
-  ],
-  [
-    "/purchasing/requests/new",
-    "purchasing",
-    "POST /api/v1/purchase-requests",
-    lazy(() => import("./pages/purchasing/RequestCreate")),
-  ],
-  [
-    "/purchasing/requests/:id",
-    "purchasing",
-    "GET /api/v1/purchase-requests/{id}",
-    lazy(() => import("./pages/purchasing/RequestShow")),
-  ],
-  [
-    "/purchasing/orders",
-    "purchasing",
-    "GET /api/v1/purchase-orders",
-    lazy(() => import("./pages/purchasing/Orders")),
-  ],
-  [
-    "/purchasing/orders/:id",
-    "purchasing",
-    "GET /api/v1/purchase-orders/{id}",
-    lazy(() => import("./pages/purchasing/OrderShow")),
-  ],
+  ["/warehouse/outbound/:id", "warehouse", "GET /api/v1/outbound-notes/{id}", lazy(() => import("./pages/warehouse/OutboundNoteShow"))],
+  ["/warehouse/inbound/:id", "warehouse", "GET /api/v1/inbound-notes/{id}", lazy(() => import("./pages/warehouse/InboundNoteShow"))],
+  ["/purchasing/requests/new", "purchasing", "POST /api/v1/purchase-requests", lazy(() => import("./pages/purchasing/RequestCreate"))],
+  ["/purchasing/requests/:id", "purchasing", "GET /api/v1/purchase-requests/{id}", lazy(() => import("./pages/purchasing/RequestShow"))],
+  ["/purchasing/orders/:id", "purchasing", "GET /api/v1/purchase-orders/{id}", lazy(() => import("./pages/purchasing/OrderShow"))],
+  ["/finance/receivables", "finance", "GET /api/v1/reports/receivables-aging", lazy(() => import("./pages/finance/Receivables"))],
   ["/finance/payments", "finance", "GET /api/v1/payments", lazy(() => import("./pages/finance/Payments"))],
-  ["/people/employees", "hr", "GET /api/v1/employees", lazy(() => import("./pages/people/Employees"))],
 ];
 
 const providers = {

@@ -16,40 +16,9 @@ type Entry = { key: string; label: MessageKey; service: Service; path: string };
 type Area = { key: string; label: MessageKey; entries: Entry[] };
 
 const AREAS: Area[] = [
-  {
-    key: "sales",
-    label: "menu.sales",
-    entries: [
-      { key: "/sales/customers", label: "menu.customers", service: "crm", path: "/api/v1/customers" },
-      { key: "/sales/orders", label: "menu.orders", service: "crm", path: "/api/v1/orders" },
-    ],
-  },
-  {
-    key: "warehouse",
-    label: "menu.warehouse",
-    entries: [
-      { key: "/warehouse/outbound", label: "menu.outbound", service: "warehouse", path: "/api/v1/outbound-notes" },
-      { key: "/warehouse/inbound", label: "menu.inbound", service: "warehouse", path: "/api/v1/inbound-notes" },
-    ],
-  },
-  {
-    key: "purchasing",
-    label: "menu.purchasing",
-    entries: [
-      {
-        key: "/purchasing/requests",
-        label: "menu.requests",
-        service: "purchasing",
-        path: "/api/v1/purchase-requests",
-      },
-      {
-        key: "/purchasing/orders",
-        label: "menu.purchaseOrders",
-        service: "purchasing",
-        path: "/api/v1/purchase-orders",
-      },
-    ],
-  },
+  { key: "sales", label: "menu.sales", entries: [] },
+  { key: "warehouse", label: "menu.warehouse", entries: [] },
+  { key: "purchasing", label: "menu.purchasing", entries: [] },
   {
     key: "finance",
     label: "menu.finance",
@@ -63,11 +32,7 @@ const AREAS: Area[] = [
       { key: "/finance/payments", label: "menu.payments", service: "finance", path: "/api/v1/payments" },
     ],
   },
-  {
-    key: "people",
-    label: "menu.people",
-    entries: [{ key: "/people/employees", label: "menu.employees", service: "hr", path: "/api/v1/employees" }],
-  },
+  { key: "people", label: "menu.people", entries: [] },
 ];
 
 

@@ -20,13 +20,34 @@ export type ListDef = {
   currency?: string;
   rowKey?: (row: Row) => string;
   warn?: (row: Row) => boolean;
+  /** Where a row opens. */
   open?: (row: Row) => string;
+  /** A "new" button: where it leads, and the call behind it that decides who sees it. */
+  create?: { route: string; label: MessageKey; path: string };
 };
 
 const below = (row: Row) =>
   row.min_stock !== null && row.min_stock !== undefined && parse(String(row.on_hand)) < parse(String(row.min_stock));
 
 export const LISTS: ListDef[] = [
+  {
+    route: "/sales/customers",
+    title: "menu.customers",
+    service: "crm",
+    path: "/api/v1/customers",
+    searchable: true,
+    create: { route: "/sales/customers/new", label: "menu.newCustomer", path: "/api/v1/customers" },
+    columns: [["code", "field.code"], ["name", "field.name"], ["grade", "field.grade", "tag"], ["credit_limit", "field.credit", "money"]],
+  },
+  {
+    route: "/sales/orders",
+    title: "menu.orders",
+    service: "crm",
+    path: "/api/v1/orders",
+    open: (r) => `/sales/orders/${String(r.id)}`,
+    create: { route: "/sales/orders/new", label: "menu.newOrder", path: "/api/v1/orders" },
+    columns: [["number", "field.number"], ["order_date", "field.date", "date"], ["status", "field.status", "tag"], ["total", "field.total", "money"]],
+  },
   {
     route: "/sales/quotations",
     title: "menu.quotations",
@@ -63,6 +84,22 @@ export const LISTS: ListDef[] = [
     columns: [["number", "field.number"], ["order_number", "doc.sales_order"], ["amount", "field.amount", "money"], ["received_on", "field.date", "date"], ["status", "field.status", "tag"]],
   },
   {
+    route: "/warehouse/outbound",
+    title: "menu.outbound",
+    service: "warehouse",
+    path: "/api/v1/outbound-notes",
+    open: (r) => `/warehouse/outbound/${String(r.id)}`,
+    columns: [["number", "field.number"], ["source_number", "field.source"], ["party", "field.party"], ["status", "field.status", "tag"], ["created_at", "field.date", "moment"]],
+  },
+  {
+    route: "/warehouse/inbound",
+    title: "menu.inbound",
+    service: "warehouse",
+    path: "/api/v1/inbound-notes",
+    open: (r) => `/warehouse/inbound/${String(r.id)}`,
+    columns: [["number", "field.number"], ["source_number", "field.source"], ["party", "field.party"], ["status", "field.status", "tag"], ["created_at", "field.date", "moment"]],
+  },
+  {
     route: "/warehouse/items",
     title: "menu.items",
     service: "warehouse",
@@ -94,6 +131,23 @@ export const LISTS: ListDef[] = [
     service: "warehouse",
     path: "/api/v1/stock-counts",
     columns: [["number", "field.number"], ["status", "field.status", "tag"], ["created_at", "field.date", "moment"]],
+  },
+  {
+    route: "/purchasing/requests",
+    title: "menu.requests",
+    service: "purchasing",
+    path: "/api/v1/purchase-requests",
+    open: (r) => `/purchasing/requests/${String(r.id)}`,
+    create: { route: "/purchasing/requests/new", label: "menu.newRequest", path: "/api/v1/purchase-requests" },
+    columns: [["number", "field.number"], ["source", "field.source", "tag"], ["status", "field.status", "tag"], ["created_at", "field.date", "moment"]],
+  },
+  {
+    route: "/purchasing/orders",
+    title: "menu.purchaseOrders",
+    service: "purchasing",
+    path: "/api/v1/purchase-orders",
+    open: (r) => `/purchasing/orders/${String(r.id)}`,
+    columns: [["number", "field.number"], ["order_date", "field.date", "date"], ["status", "field.status", "tag"], ["total", "field.total", "money"]],
   },
   {
     route: "/purchasing/suppliers",
@@ -160,6 +214,14 @@ export const LISTS: ListDef[] = [
     path: "/api/v1/accounts",
     rowKey: (r) => String(r.code),
     columns: [["code", "field.code"], ["name", "field.name"], ["account_type", "field.type", "tag"]],
+  },
+  {
+    route: "/people/employees",
+    title: "menu.employees",
+    service: "hr",
+    path: "/api/v1/employees",
+    searchable: true,
+    columns: [["code", "field.code"], ["name", "field.name"], ["roles", "field.roles", "tags"]],
   },
   {
     route: "/people/departments",

@@ -1,8 +1,10 @@
 // A list declared in listDefs.ts: money in its currency, quantities, days and moments in the
 // company's zone, states as tags.
-import { Card, Tag } from "antd";
+import { Button, Card, Tag } from "antd";
 import type { TableColumnsType } from "antd";
 import { useNavigate } from "react-router";
+import { may } from "../api/access";
+import * as session from "../api/session";
 import { KeysetTable } from "../components/KeysetTable";
 import { formatDate, formatDateTime, formatMoney, formatNumber, type Lang } from "../format";
 import { useI18n } from "../i18n";
@@ -40,7 +42,17 @@ export default function ConfiguredList({ def }: { def: ListDef }) {
     render: (_: unknown, row: Row) => cell(row[key], kind, currencyOf(row), lang),
   }));
   return (
-    <Card title={t(def.title)}>
+    <Card
+      title={t(def.title)}
+      extra={
+        def.create &&
+        may(session.person()?.roles ?? [], def.service, "POST", def.create.path) && (
+          <Button type="primary" data-testid="new" onClick={() => navigate(def.create?.route ?? "/")}>
+            {t(def.create.label)}
+          </Button>
+        )
+      }
+    >
       <KeysetTable<Row>
         service={def.service}
         resource={def.path.replace("/api/v1/", "")}
