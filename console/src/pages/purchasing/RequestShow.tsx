@@ -28,6 +28,8 @@ export default function RequestShow() {
   const navigate = useNavigate();
   const [form] = Form.useForm();
   const [quoting, setQuoting] = useState(false);
+  const [choosing, setChoosing] = useState<SupplierTotal | null>(null);
+  const [reason, setReason] = useState("");
   const [comparison, setComparison] = useState<Comparison | null>(null);
   const roles = session.person()?.roles ?? [];
   const refresh = [{ resource: "purchase-requests", service: "purchasing" as const }];
@@ -71,12 +73,15 @@ export default function RequestShow() {
       compare();
     }
   };
-  const choose = async (s: SupplierTotal) => {
-    let reason: string | null = null;
-    if (comparison && !comparison.enough_quotations) {
-      reason = window.prompt(t("field.reason")) ?? "";
+  /** Sends the choice for review; with fewer quotations than required, a reason is asked first. */
+  const choose = async (s: SupplierTotal, reason: string | null = null) => {
+    if (comparison && !comparison.enough_quotations && reason === null) {
+      setChoosing(s);
+      return;
     }
-    if (await run("purchasing", `${base}/selection`, { chosen_quotation_id: s.quotation_id, fewer_quotes_reason: reason }, { refresh })) {
+    const body = { chosen_quotation_id: s.quotation_id, fewer_quotes_reason: reason };
+    if (await run("purchasing", `${base}/selection`, body, { refresh })) {
+      setChoosing(null);
       compare();
     }
   };
@@ -145,6 +150,25 @@ export default function RequestShow() {
           ]}
         />
       )}
+      <Modal
+        open={choosing !== null}
+        title={`${t("action.choose")}: ${choosing?.supplier_name ?? ""}`}
+        onCancel={() => setChoosing(null)}
+        onOk={() => choosing && reason.trim() && choose(choosing, reason.trim())}
+        okText={t("action.choose")}
+        okButtonProps={{ disabled: !reason.trim() }}
+      >
+        <p>
+          {t("field.quotations")}: {comparison?.quotations ?? 0}/{comparison?.min_quotations ?? 3}
+        </p>
+        <Input.TextArea
+          placeholder={t("field.reason")}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={1000}
+          data-testid="fewer-reason"
+        />
+      </Modal>
       <Modal
         open={quoting}
         destroyOnHidden
