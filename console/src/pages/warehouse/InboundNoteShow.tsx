@@ -51,7 +51,7 @@ export default function InboundNoteShow() {
           data-testid="note-lines"
           columns={[
             { title: "#", dataIndex: "line_no" },
-            { title: t("field.item"), dataIndex: "item_id" },
+            { title: t("field.item"), render: (_, l) => (l.sku ? `${l.sku} · ${l.name ?? ""}` : l.item_id) },
             { title: t("field.expected"), align: "right", render: (_, l) => formatNumber(l.expected, 2, lang) },
             {
               title: t("field.received"),

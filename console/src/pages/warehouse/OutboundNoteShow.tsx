@@ -57,7 +57,7 @@ export default function OutboundNoteShow() {
           data-testid="note-lines"
           columns={[
             { title: "#", dataIndex: "line_no" },
-            { title: t("field.item"), dataIndex: "item_id" },
+            { title: t("field.item"), render: (_, l) => (l.sku ? `${l.sku} · ${l.name ?? ""}` : l.item_id) },
             { title: t("field.requested"), align: "right", render: (_, l) => formatNumber(l.requested, 2, lang) },
             { title: t("field.issued"), align: "right", render: (_, l) => formatNumber(l.issued, 2, lang) },
             {

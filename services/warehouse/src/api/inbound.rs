@@ -89,6 +89,8 @@ pub struct InboundLine {
     #[schema(value_type = String)]
     pub unit_cost: Decimal,
     pub discrepancy: Option<String>,
+    #[serde(flatten)]
+    pub item: super::LineItem,
 }
 
 impl From<LineRow> for InboundLine {
@@ -102,6 +104,7 @@ impl From<LineRow> for InboundLine {
             received: r.received,
             unit_cost: r.unit_cost,
             discrepancy: r.discrepancy,
+            item: super::LineItem::default(),
         }
     }
 }
@@ -117,7 +120,14 @@ impl From<InboundDetail> for InboundNoteDetail {
     fn from(d: InboundDetail) -> Self {
         InboundNoteDetail {
             note: d.note.into(),
-            lines: d.lines.into_iter().map(Into::into).collect(),
+            lines: d
+                .lines
+                .into_iter()
+                .map(|r| InboundLine {
+                    item: super::LineItem::of(&d.items, r.item_id),
+                    ..r.into()
+                })
+                .collect(),
         }
     }
 }

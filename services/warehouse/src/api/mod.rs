@@ -39,3 +39,24 @@ pub const CATALOGUE_EDITORS: [Role; 4] = [
 /// Who may decide on stock counts (never the one who counted); the authority matrix says which
 /// of them a count waits for.
 pub const COUNT_APPROVERS: [Role; 2] = [Role::GeneralManager, Role::FinanceManager];
+
+/// The item of a note line as the catalogue names it (absent for an item it no longer knows).
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct LineItem {
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    pub unit: Option<String>,
+}
+
+impl LineItem {
+    fn of(items: &std::collections::HashMap<uuid::Uuid, crate::app::notes::ItemLabel>, id: uuid::Uuid) -> Self {
+        items
+            .get(&id)
+            .map(|i| LineItem {
+                sku: Some(i.sku.clone()),
+                name: Some(i.name.clone()),
+                unit: Some(i.unit.clone()),
+            })
+            .unwrap_or_default()
+    }
+}

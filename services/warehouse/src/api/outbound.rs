@@ -79,6 +79,8 @@ pub struct OutboundLine {
     pub issued: Decimal,
     #[schema(value_type = String)]
     pub cancelled: Decimal,
+    #[serde(flatten)]
+    pub item: super::LineItem,
 }
 
 impl From<LineRow> for OutboundLine {
@@ -91,6 +93,7 @@ impl From<LineRow> for OutboundLine {
             requested: r.requested,
             issued: r.issued,
             cancelled: r.cancelled,
+            item: super::LineItem::default(),
         }
     }
 }
@@ -106,7 +109,14 @@ impl From<OutboundDetail> for OutboundNoteDetail {
     fn from(d: OutboundDetail) -> Self {
         OutboundNoteDetail {
             note: d.note.into(),
-            lines: d.lines.into_iter().map(Into::into).collect(),
+            lines: d
+                .lines
+                .into_iter()
+                .map(|r| OutboundLine {
+                    item: super::LineItem::of(&d.items, r.item_id),
+                    ..r.into()
+                })
+                .collect(),
         }
     }
 }

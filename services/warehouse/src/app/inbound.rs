@@ -25,6 +25,8 @@ use uuid::Uuid;
 pub struct InboundDetail {
     pub note: InboundNote,
     pub lines: Vec<InboundLine>,
+    /// The lines' items as the catalogue names them.
+    pub items: std::collections::HashMap<Uuid, notes::ItemLabel>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -73,7 +75,9 @@ pub fn list(
 pub fn detail(conn: &mut PgConnection, id: Uuid) -> Result<InboundDetail, AppError> {
     let note = inbound::find(conn, id)?.ok_or_else(|| AppError::not_found("inbound note"))?;
     let lines = inbound::lines(conn, id)?;
-    Ok(InboundDetail { note, lines })
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.item_id).collect();
+    let items = notes::item_labels(conn, &ids)?;
+    Ok(InboundDetail { note, lines, items })
 }
 
 /// A return by hand: goods coming back from a customer.

@@ -10,6 +10,7 @@ use diesel::PgConnection;
 use erp_contracts::warehouse::SourceRef;
 use erp_problem::{AppError, Validator};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The notes' names in their business flows (`erp_bus::flow`): a note an event asked for
@@ -144,4 +145,27 @@ pub fn create_inbound(conn: &mut PgConnection, kind: InboundKind, new: &NewNote)
         },
         &lines,
     )
+}
+
+/// What people read of a line's item: its SKU, name and unit.
+#[derive(Debug, Clone)]
+pub struct ItemLabel {
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+}
+
+/// The labels of the items a note's lines name.
+pub fn item_labels(conn: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, ItemLabel>, AppError> {
+    Ok(items::by_ids(conn, ids)?
+        .into_iter()
+        .map(|(id, i)| {
+            let label = ItemLabel {
+                sku: i.sku,
+                name: i.name,
+                unit: i.unit,
+            };
+            (id, label)
+        })
+        .collect())
 }

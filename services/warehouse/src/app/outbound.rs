@@ -26,6 +26,8 @@ use uuid::Uuid;
 pub struct OutboundDetail {
     pub note: OutboundNote,
     pub lines: Vec<OutboundLine>,
+    /// The lines' items as the catalogue names them.
+    pub items: std::collections::HashMap<Uuid, notes::ItemLabel>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -78,7 +80,9 @@ pub fn list(
 pub fn detail(conn: &mut PgConnection, id: Uuid) -> Result<OutboundDetail, AppError> {
     let note = outbound::find(conn, id)?.ok_or_else(|| AppError::not_found("outbound note"))?;
     let lines = outbound::lines(conn, id)?;
-    Ok(OutboundDetail { note, lines })
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.item_id).collect();
+    let items = notes::item_labels(conn, &ids)?;
+    Ok(OutboundDetail { note, lines, items })
 }
 
 /// A note made by hand (samples, scrap, returns to a supplier).

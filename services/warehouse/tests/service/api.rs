@@ -201,6 +201,10 @@ impl Fx {
             .get(&format!("{list}/{}", id_of(&found)), Some(&self.keeper))
             .await;
         assert_status(&r, 200);
+        // Every line names its item as the catalogue does, for the keeper reading it.
+        for line in r.body["lines"].as_array().into_iter().flatten() {
+            assert!(line["sku"].is_string() && line["name"].is_string(), "{line}");
+        }
         r.body
     }
 
