@@ -83,12 +83,3 @@ pub fn resume(conn: &mut PgConnection, meta: &EventMeta, document: Document<'_>)
         }
     }
 }
-
-/// The flow a document belongs to, if one was recorded.
-pub fn correlation_of(conn: &mut PgConnection, document: Document<'_>) -> Result<Option<Uuid>, AppError> {
-    Ok(flows::table
-        .find((document.0, document.1))
-        .select(flows::correlation_id)
-        .first(conn)
-        .optional()?)
-}
